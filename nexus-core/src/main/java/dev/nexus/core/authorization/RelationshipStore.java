@@ -1,8 +1,12 @@
 package dev.nexus.core.authorization;
 
 import java.util.List;
+import java.util.function.Consumer;
 
-/** Writes and reads the tuples that an {@link Authorizer} evaluates. */
+/**
+ * Writes and reads the tuples that an {@link Authorizer} evaluates. An embedded evaluator may sit
+ * on top of a durable store: it writes through and loads every tuple at start.
+ */
 public interface RelationshipStore {
 
   /**
@@ -13,4 +17,10 @@ public interface RelationshipStore {
 
   /** Every stored tuple about {@code object}, in no particular order. */
   List<RelationshipTuple> read(ObjectRef object);
+
+  /**
+   * Hands every stored tuple to {@code sink}, in no particular order, for example to load an
+   * embedded evaluator's index at start.
+   */
+  void scan(Consumer<RelationshipTuple> sink);
 }
