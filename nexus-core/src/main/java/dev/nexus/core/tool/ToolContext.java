@@ -42,4 +42,15 @@ public final class ToolContext {
   public AccessToken accessToken(ProviderId provider) {
     return vault.accessToken(GrantKey.of(principal, provider));
   }
+
+  /**
+   * A new access token after the provider answered 401 to {@code rejected}; see {@link
+   * TokenVault#refreshRejected}. Call it at most once per request.
+   *
+   * @throws dev.nexus.core.error.ReconnectRequiredException when the account must be connected
+   *     again
+   */
+  public AccessToken refreshRejected(ProviderId provider, AccessToken rejected) {
+    return vault.refreshRejected(GrantKey.of(principal, provider), rejected);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.nexus.core.vault;
 
+import dev.nexus.core.error.ReconnectRequiredException;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
 import java.util.List;
@@ -33,4 +34,20 @@ public interface TokenVault {
    * @throws dev.nexus.core.error.RetriableException when the refresh could not be done now
    */
   AccessToken accessToken(GrantKey key);
+
+  /**
+   * A new access token after the provider rejected {@code rejected} (HTTP 401) before its expiry.
+   * The grant is refreshed once, unless another caller already replaced the rejected token, in
+   * which case that newer token is returned. Callers retry their request once with the result and
+   * report "reconnect needed" if it is rejected again.
+   *
+   * <p>The default cannot refresh safely and treats a rejection as final; adapters that can lock
+   * the grant override it.
+   *
+   * @throws dev.nexus.core.error.ReconnectRequiredException when the grant cannot be refreshed
+   */
+  default AccessToken refreshRejected(GrantKey key, AccessToken rejected) {
+    throw new ReconnectRequiredException(
+        "the " + key.provider() + " connection was rejected by the provider; connect it again");
+  }
 }
