@@ -71,9 +71,13 @@ public final class Auth0Authenticator implements Authenticator {
   /** The claim Auth0 puts the organization id in for organization logins. */
   public static final String ORGANIZATION_CLAIM = "org_id";
 
-  /** The organization roles, highest first; the first one a user holds is their role. */
-  private static final List<Role> ROLES_HIGHEST_FIRST =
-      List.of(Role.ADMIN, Role.MANAGER, Role.MEMBER, Role.GUEST);
+  /**
+   * The organization roles, lowest first. Checked in this order, a role granted while the checks
+   * run can only turn later (higher) answers true, so the highest allowed answer is never a stale
+   * lower role.
+   */
+  private static final List<Role> ROLES_LOWEST_FIRST =
+      List.of(Role.GUEST, Role.MEMBER, Role.MANAGER, Role.ADMIN);
 
   private final Auth0TokenPolicy policy;
   private final JwkProvider keys;
@@ -202,15 +206,15 @@ public final class Auth0Authenticator implements Authenticator {
   static Optional<Role> roleFromModel(
       Authorizer authorizer, UserId user, OrganizationId organization) {
     List<CheckRequest> checks = new ArrayList<>();
-    for (Role role : ROLES_HIGHEST_FIRST) {
+    for (Role role : ROLES_LOWEST_FIRST) {
       checks.add(
           CheckRequest.of(
               SubjectRef.user(user), role.wireName(), Capability.organizationObject(organization)));
     }
     List<Decision> decisions = authorizer.batchCheck(checks);
-    for (int i = 0; i < ROLES_HIGHEST_FIRST.size(); i++) {
+    for (int i = ROLES_LOWEST_FIRST.size() - 1; i >= 0; i--) {
       if (decisions.get(i).allowed()) {
-        return Optional.of(ROLES_HIGHEST_FIRST.get(i));
+        return Optional.of(ROLES_LOWEST_FIRST.get(i));
       }
     }
     return Optional.empty();
