@@ -258,6 +258,76 @@ public abstract class TokenVaultContract {
   }
 
   @Test
+  void refreshRejected_storedToken_isRefreshedAndStored() {
+    GrantKey key = key(ProviderId.GMAIL);
+    vault.store(grant(key, "at-1", "rt-1", Duration.ofHours(1)));
+    AccessToken rejected = vault.accessToken(key);
+
+    AccessToken renewed = vault.refreshRejected(key, rejected);
+
+    assertThat(renewed.reveal()).isEqualTo("access-1");
+    assertThat(vault.find(key).orElseThrow().accessToken().reveal()).isEqualTo("access-1");
+    assertThat(gmail.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void refreshRejected_tokenAlreadyReplaced_returnsTheNewerTokenWithoutRefreshing() {
+    GrantKey key = key(ProviderId.GMAIL);
+    vault.store(grant(key, "at-1", "rt-1", Duration.ofHours(1)));
+    AccessToken rejected = vault.accessToken(key);
+    vault.refreshRejected(key, rejected);
+
+    AccessToken again = vault.refreshRejected(key, rejected);
+
+    assertThat(again.reveal()).isEqualTo("access-1");
+    assertThat(gmail.calls()).isEqualTo(1);
+  }
+
+  @Test
+  void refreshRejected_manyCallersRejectedTogether_refreshOnce() {
+    GrantKey key = key(ProviderId.GMAIL);
+    vault.store(grant(key, "at-1", "rt-1", Duration.ofHours(1)));
+    AccessToken rejected = vault.accessToken(key);
+    int callers = 20;
+    CountDownLatch arrived = new CountDownLatch(callers);
+    gmail.holdUntil(arrived);
+
+    List<String> tokens =
+        Concurrently.run(
+            callers,
+            i -> {
+              arrived.countDown();
+              return vault.refreshRejected(key, rejected).reveal();
+            });
+
+    assertThat(gmail.calls()).isEqualTo(1);
+    assertThat(tokens).containsOnly("access-1");
+  }
+
+  @Test
+  void refreshRejected_invalidGrant_marksTheGrantForReconnection() {
+    GrantKey key = key(ProviderId.GMAIL);
+    vault.store(grant(key, "at-1", "rt-1", Duration.ofHours(1)));
+    AccessToken rejected = vault.accessToken(key);
+    gmail.answer(FakeTokenRefresher.Mode.INVALID_GRANT);
+
+    assertThatThrownBy(() -> vault.refreshRejected(key, rejected))
+        .isInstanceOf(ReconnectRequiredException.class);
+
+    assertThat(vault.find(key).orElseThrow().status()).isEqualTo(GrantStatus.NEEDS_RECONNECT);
+  }
+
+  @Test
+  void refreshRejected_noGrant_requiresReconnection() {
+    GrantKey key = key(ProviderId.GMAIL);
+    AccessToken made = new AccessToken(Secret.of("at-unknown"), Set.of(), null);
+
+    assertThatThrownBy(() -> vault.refreshRejected(key, made))
+        .isInstanceOf(ReconnectRequiredException.class);
+    assertThat(gmail.calls()).isZero();
+  }
+
+  @Test
   void grantsAndErrors_neverPrintTheirTokens() {
     GrantKey key = key(ProviderId.GMAIL);
     vault.store(grant(key, "at-secret-value", "rt-secret-value", Duration.ofMinutes(5)));

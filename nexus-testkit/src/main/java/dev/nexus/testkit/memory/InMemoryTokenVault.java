@@ -140,6 +140,23 @@ public final class InMemoryTokenVault implements TokenVault {
     }
   }
 
+  @Override
+  public AccessToken refreshRejected(GrantKey key, AccessToken rejected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(rejected, "rejected");
+    ReentrantLock lock = lockOf(key);
+    lock.lock();
+    try {
+      OAuthGrant current = usable(key, grants.get(key));
+      if (!current.accessToken().equals(rejected.token())) {
+        return current.toAccessToken();
+      }
+      return refresh(current).toAccessToken();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private OAuthGrant refresh(OAuthGrant grant) {
     ProviderId provider = grant.key().provider();
     TokenRefresher refresher = refreshers.get(provider);
@@ -149,7 +166,7 @@ public final class InMemoryTokenVault implements TokenVault {
     if (grant.refreshToken() == null) {
       grants.put(grant.key(), grant.needingReconnect(clock.instant()));
       throw new ReconnectRequiredException(
-          "the " + provider + " access token expired and there is no refresh token; reconnect");
+          "the " + provider + " access token cannot be renewed without a refresh token; reconnect");
     }
 
     IssuedTokens tokens;
