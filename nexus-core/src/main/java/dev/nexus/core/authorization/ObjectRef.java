@@ -9,13 +9,13 @@ import java.util.regex.Pattern;
  */
 public record ObjectRef(String type, String id) {
 
-  private static final Pattern TYPE = Pattern.compile("[a-z][a-z0-9_-]{0,63}");
+  private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
   private static final Pattern ID = Pattern.compile("[^\\s#:]{1,256}");
 
   public ObjectRef {
     if (type == null || !TYPE.matcher(type).matches()) {
       throw new InvalidInputException(
-          "object type must be 1 to 64 lower-case letters, digits, _ or -, starting with a letter");
+          "object type must be 1 to 64 letters, digits, _ or -, starting with a letter");
     }
     if (id == null || !ID.matcher(id).matches()) {
       throw new InvalidInputException(

@@ -1,0 +1,84 @@
+package dev.nexus.authz.local;
+
+/**
+ * One relation of one type in a compiled model: its rewrite and, when tuples may be written to it,
+ * the user types those tuples may name.
+ */
+final class RelationDef {
+
+  final String type;
+  final String name;
+  final Rewrite rewrite;
+
+  /** Plain user types allowed directly, such as {@code user} in {@code [user]}. */
+  final String[] objectTypes;
+
+  /** Types allowed as a wildcard, such as {@code user} in {@code [user:*]}. */
+  final String[] wildcardTypes;
+
+  /** Usersets allowed directly, such as {@code group#member}; resolved after compilation. */
+  final String[] usersetTypes;
+
+  final String[] usersetRelations;
+  RelationDef[] usersetTargets;
+
+  RelationDef(
+      String type,
+      String name,
+      Rewrite rewrite,
+      String[] objectTypes,
+      String[] wildcardTypes,
+      String[] usersetTypes,
+      String[] usersetRelations) {
+    this.type = type;
+    this.name = name;
+    this.rewrite = rewrite;
+    this.objectTypes = objectTypes;
+    this.wildcardTypes = wildcardTypes;
+    this.usersetTypes = usersetTypes;
+    this.usersetRelations = usersetRelations;
+    this.usersetTargets = new RelationDef[usersetTypes.length];
+  }
+
+  /** Whether tuples may be written to this relation at all. */
+  boolean assignable() {
+    return objectTypes.length + wildcardTypes.length + usersetTypes.length > 0;
+  }
+
+  boolean allowsObject(String userType) {
+    return contains(objectTypes, userType);
+  }
+
+  boolean allowsWildcard(String userType) {
+    return contains(wildcardTypes, userType);
+  }
+
+  boolean hasUsersets() {
+    return usersetTypes.length > 0;
+  }
+
+  /** The relation a stored userset points at, or null when the model does not allow it here. */
+  RelationDef usersetTarget(String userType, String userRelation) {
+    String[] types = usersetTypes;
+    for (int i = 0; i < types.length; i++) {
+      if (types[i].equals(userType) && usersetRelations[i].equals(userRelation)) {
+        return usersetTargets[i];
+      }
+    }
+    return null;
+  }
+
+  private static boolean contains(String[] values, String value) {
+    for (String candidate : values) {
+      if (candidate.equals(value)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    return type + "#" + name;
+  }
+}
