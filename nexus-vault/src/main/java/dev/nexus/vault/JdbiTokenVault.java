@@ -33,6 +33,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
@@ -175,18 +176,27 @@ public final class JdbiTokenVault implements TokenVault {
     if (!grant.expiresWithin(refreshSkew, clock.instant())) {
       return grant.toAccessToken();
     }
-    return refreshOnce(key);
+    return refreshOnce(key, stored -> stored.expiresWithin(refreshSkew, clock.instant()));
+  }
+
+  @Override
+  public AccessToken refreshRejected(GrantKey key, AccessToken rejected) {
+    Objects.requireNonNull(key, "key");
+    Objects.requireNonNull(rejected, "rejected");
+    // Refresh only while the stored token is still the rejected one; otherwise someone already
+    // replaced it and the newer token is the answer.
+    return refreshOnce(key, stored -> stored.accessToken().equals(rejected.token()));
   }
 
   /** Joins a refresh of the same grant already running in this process, or runs one. */
-  private AccessToken refreshOnce(GrantKey key) {
+  private AccessToken refreshOnce(GrantKey key, Predicate<OAuthGrant> needsRefresh) {
     CompletableFuture<AccessToken> mine = new CompletableFuture<>();
     CompletableFuture<AccessToken> running = refreshing.putIfAbsent(key, mine);
     if (running != null) {
       return await(key, running);
     }
     try {
-      AccessToken token = refreshLocked(key);
+      AccessToken token = refreshLocked(key, needsRefresh);
       mine.complete(token);
       return token;
     } catch (RuntimeException e) {
@@ -220,7 +230,7 @@ public final class JdbiTokenVault implements TokenVault {
    * Refreshes under the grant's row lock, re-reading the grant after the wait: when another process
    * refreshed it meanwhile, its token is returned without calling the provider.
    */
-  private AccessToken refreshLocked(GrantKey key) {
+  private AccessToken refreshLocked(GrantKey key, Predicate<OAuthGrant> needsRefresh) {
     RefreshOutcome outcome =
         Tenancy.inOrganization(
             jdbi,
@@ -236,7 +246,7 @@ public final class JdbiTokenVault implements TokenVault {
                 return RefreshOutcome.failed(needsReconnect(key));
               }
               Instant now = clock.instant();
-              if (!grant.expiresWithin(refreshSkew, now)) {
+              if (!needsRefresh.test(grant)) {
                 return RefreshOutcome.done(grant.toAccessToken());
               }
               TokenRefresher refresher = refreshers.get(key.provider());
