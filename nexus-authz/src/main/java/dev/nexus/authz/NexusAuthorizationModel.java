@@ -1,6 +1,8 @@
 package dev.nexus.authz;
 
 import dev.nexus.authz.local.FgaModel;
+import dev.nexus.authz.local.LocalFgaAuthorizer;
+import dev.nexus.core.authorization.RelationshipStore;
 import dev.nexus.core.error.ConfigurationException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -44,6 +46,19 @@ public final class NexusAuthorizationModel {
       compiled = model;
     }
     return model;
+  }
+
+  /** An embedded evaluator of the Nexus model over an empty in-memory index. */
+  public static LocalFgaAuthorizer embeddedAuthorizer() {
+    return new LocalFgaAuthorizer(model());
+  }
+
+  /**
+   * An embedded evaluator of the Nexus model on top of a durable store: it loads every tuple of
+   * {@code durable} now and writes through it.
+   */
+  public static LocalFgaAuthorizer embeddedAuthorizer(RelationshipStore durable) {
+    return LocalFgaAuthorizer.writingThrough(model(), durable);
   }
 
   private static String load() {

@@ -38,6 +38,9 @@ public final class ConformanceRunner {
   /** OpenFGA's limit on contextual tuples in one request. */
   public static final int CONTEXTUAL_TUPLE_LIMIT = 100;
 
+  private static final String WRITTEN = "tuples written";
+  private static final String CONTEXTUAL = "contextual tuples";
+
   /** One assertion that did not hold. */
   public record Failure(
       String test, int stage, String mode, String assertion, String expected, String got) {
@@ -59,15 +62,23 @@ public final class ConformanceRunner {
     }
   }
 
-  /** What a run found: counts by kind of assertion and every failure. */
-  public record Report(int checksPassed, int listObjectsPassed, List<Failure> failures) {
+  /**
+   * What a run found: passed assertions by kind, with the tuples written and with them sent as
+   * contextual tuples, and every failure.
+   */
+  public record Report(
+      int checksWritten,
+      int listObjectsWritten,
+      int checksContextual,
+      int listObjectsContextual,
+      List<Failure> failures) {
 
     public Report {
       failures = List.copyOf(failures);
     }
 
     public int passed() {
-      return checksPassed + listObjectsPassed;
+      return checksWritten + listObjectsWritten + checksContextual + listObjectsContextual;
     }
 
     public int failed() {
@@ -78,12 +89,16 @@ public final class ConformanceRunner {
       List<Failure> all = new ArrayList<>(failures);
       all.addAll(other.failures);
       return new Report(
-          checksPassed + other.checksPassed, listObjectsPassed + other.listObjectsPassed, all);
+          checksWritten + other.checksWritten,
+          listObjectsWritten + other.listObjectsWritten,
+          checksContextual + other.checksContextual,
+          listObjectsContextual + other.listObjectsContextual,
+          all);
     }
   }
 
-  private int checksPassed;
-  private int listObjectsPassed;
+  private final int[] checksPassed = new int[2];
+  private final int[] listObjectsPassed = new int[2];
   private final List<Failure> failures = new ArrayList<>();
 
   private ConformanceRunner() {}
@@ -99,7 +114,12 @@ public final class ConformanceRunner {
     for (Object test : tests) {
       runner.runTest(map(test));
     }
-    return new Report(runner.checksPassed, runner.listObjectsPassed, runner.failures);
+    return new Report(
+        runner.checksPassed[0],
+        runner.listObjectsPassed[0],
+        runner.checksPassed[1],
+        runner.listObjectsPassed[1],
+        runner.failures);
   }
 
   public static void main(String[] args) throws IOException {
@@ -112,16 +132,21 @@ public final class ConformanceRunner {
       out.println("usage: ConformanceRunner FILE.yaml...");
       return 2;
     }
-    Report total = new Report(0, 0, List.of());
+    Report total = new Report(0, 0, 0, 0, List.of());
     for (String arg : args) {
       total = total.plus(run(Files.readString(Path.of(arg), StandardCharsets.UTF_8)));
     }
     total.failures().forEach(out::println);
     out.println(
-        "checks passed: "
-            + total.checksPassed()
-            + ", list-objects passed: "
-            + total.listObjectsPassed());
+        "tuples written: "
+            + total.checksWritten()
+            + " check and "
+            + total.listObjectsWritten()
+            + " list-objects assertions passed; as contextual tuples: "
+            + total.checksContextual()
+            + " check and "
+            + total.listObjectsContextual()
+            + " list-objects assertions passed");
     out.println(total.passed() + " passed, " + total.failed() + " failed");
     return total.failed() == 0 ? 0 : 1;
   }
@@ -137,7 +162,7 @@ public final class ConformanceRunner {
   }
 
   private void runStages(String test, List<Map<String, Object>> stages, boolean contextual) {
-    String mode = contextual ? "contextual tuples" : "tuples written";
+    String mode = contextual ? CONTEXTUAL : WRITTEN;
     TupleIndex index = new InMemoryTupleIndex();
     LocalFgaAuthorizer authorizer = null;
     for (int i = 0; i < stages.size(); i++) {
@@ -193,7 +218,7 @@ public final class ConformanceRunner {
       got = describe(e);
     }
     if (matches(expected, got)) {
-      checksPassed++;
+      checksPassed[mode.equals(CONTEXTUAL) ? 1 : 0]++;
     } else {
       failures.add(new Failure(test, stage, mode, description, expected, got));
     }
@@ -243,7 +268,7 @@ public final class ConformanceRunner {
       got = describe(e);
     }
     if (matches(expected, got)) {
-      listObjectsPassed++;
+      listObjectsPassed[mode.equals(CONTEXTUAL) ? 1 : 0]++;
     } else {
       failures.add(new Failure(test, stage, mode, description, expected, got));
     }
