@@ -1,6 +1,7 @@
 package dev.nexus.testkit;
 
 import dev.nexus.testkit.auth0.FakeAuth0Server;
+import dev.nexus.testkit.openfga.FakeOpenFgaServer;
 import java.io.PrintStream;
 import java.net.URI;
 import java.util.ArrayList;
@@ -24,7 +25,7 @@ public final class FakeServersMain {
 
   /** The registration point: one supplier per fake, each starting it on a free loopback port. */
   static List<Supplier<FakeServer>> registered() {
-    return List.of(FakeServersMain::auth0);
+    return List.of(FakeServersMain::auth0, FakeServersMain::openFga);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -89,5 +90,10 @@ public final class FakeServersMain {
   private static FakeServer auth0() {
     FakeAuth0Server server = FakeAuth0Server.start();
     return FakeServer.of("auth0", URI.create(server.baseUrl()), server::close);
+  }
+
+  private static FakeServer openFga() {
+    FakeOpenFgaServer server = FakeOpenFgaServer.start();
+    return FakeServer.of("openfga", URI.create(server.baseUrl()), server::close);
   }
 }
