@@ -325,6 +325,15 @@ public final class FakeAuth0Server implements AutoCloseable {
     }
   }
 
+  /**
+   * Whether {@code token} is an unexpired access token signed by this tenant for {@code audience},
+   * for example to let another fake (OpenFGA) accept tokens this tenant issued.
+   */
+  public boolean verifies(String token, String audience) {
+    Objects.requireNonNull(audience, "audience");
+    return token != null && verifiedSubject(token, audience) != null;
+  }
+
   // ---------------------------------------------------------------- test set-up
 
   /** Registers a machine-to-machine client for {@code client_credentials}. */
