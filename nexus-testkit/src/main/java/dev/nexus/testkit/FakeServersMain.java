@@ -1,6 +1,7 @@
 package dev.nexus.testkit;
 
 import dev.nexus.testkit.auth0.FakeAuth0Server;
+import dev.nexus.testkit.notion.FakeNotionServer;
 import dev.nexus.testkit.openfga.FakeOpenFgaServer;
 import java.io.PrintStream;
 import java.net.URI;
@@ -25,7 +26,7 @@ public final class FakeServersMain {
 
   /** The registration point: one supplier per fake, each starting it on a free loopback port. */
   static List<Supplier<FakeServer>> registered() {
-    return List.of(FakeServersMain::auth0, FakeServersMain::openFga);
+    return List.of(FakeServersMain::auth0, FakeServersMain::openFga, FakeServersMain::notion);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -95,5 +96,11 @@ public final class FakeServersMain {
   private static FakeServer openFga() {
     FakeOpenFgaServer server = FakeOpenFgaServer.start();
     return FakeServer.of("openfga", URI.create(server.baseUrl()), server::close);
+  }
+
+  private static FakeServer notion() {
+    FakeNotionServer server = FakeNotionServer.start();
+    server.seedNewInstallations(true);
+    return FakeServer.of("notion", URI.create(server.baseUrl()), server::close);
   }
 }
