@@ -63,6 +63,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Refusals are values whose reason names what was wrong and never repeats the token or any of
  * its claims. An unreachable key set is a {@link RetriableException}.
+ *
+ * <p>Limitations: keys are cached per key id and a miss costs a fetch from the shared rate limit
+ * (see {@link #keySet}). Tokens with made-up key ids are refused, but once they have used up the
+ * limit, a genuine token signed by a key not yet cached (just after a key rotation, or the first
+ * login after start) is answered with a {@link RetriableException} until the limit refills.
  */
 public final class Auth0Authenticator implements Authenticator {
 
