@@ -234,9 +234,11 @@ final class JsonCodec {
     BigDecimal number = node.decimalValue();
     String type = numbers.get(pointer);
     if (type == null) {
-      return node.isIntegralNumber() && node.canConvertToInt()
-          ? Integer.valueOf(node.intValue())
-          : Double.valueOf(number.doubleValue());
+      // Two returns, not a conditional expression: that would promote the Integer to a double.
+      if (node.isIntegralNumber() && node.canConvertToInt()) {
+        return Integer.valueOf(node.intValue());
+      }
+      return Double.valueOf(number.doubleValue());
     }
     return switch (type) {
       case "long" -> number.longValueExact();
