@@ -20,6 +20,7 @@ import dev.nexus.core.authorization.Authorizer;
 import dev.nexus.core.authorization.Capability;
 import dev.nexus.core.authorization.CheckRequest;
 import dev.nexus.core.authorization.Decision;
+import dev.nexus.core.conversation.ChatMessage;
 import dev.nexus.core.conversation.ChatMessage.AssistantMessage;
 import dev.nexus.core.conversation.ChatMessage.ToolResultMessage;
 import dev.nexus.core.conversation.ChatMessage.UserMessage;
@@ -41,6 +42,7 @@ import dev.nexus.core.model.ModelRequest;
 import dev.nexus.core.model.ModelResponse;
 import dev.nexus.core.tool.Tool;
 import dev.nexus.core.tool.ToolCall;
+import dev.nexus.core.tool.ToolCallId;
 import dev.nexus.core.tool.ToolContext;
 import dev.nexus.core.tool.ToolResult;
 import dev.nexus.core.tool.ToolSpec;
@@ -49,11 +51,13 @@ import dev.nexus.core.vault.TokenVault;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
@@ -92,7 +96,7 @@ public final class AgentRuntime {
     this.clock = Objects.requireNonNull(builder.clock, "clock");
     this.settings = Objects.requireNonNull(builder.settings, "settings");
     this.tools = ToolRegistry.of(builder.toolkits);
-    this.guard = new ToolGuard(tools, authorizer);
+    this.guard = new ToolGuard(tools, authorizer, builder.limiter);
   }
 
   public static Builder builder() {
@@ -424,6 +428,7 @@ public final class AgentRuntime {
   }
 
   private TurnResult runTurn(Principal principal, ConversationId id, Consumer<AgentEvent> events) {
+    int writes = writesSinceLastUserMessage(principal, id);
     for (int step = 1; step <= settings.maxSteps(); step++) {
       Conversation conversation = conversation(principal, id);
       ModelRequest request =
@@ -450,7 +455,11 @@ public final class AgentRuntime {
       List<ApprovalId> parked = new ArrayList<>();
       for (ToolCall call : response.toolCalls()) {
         events.accept(new ToolCallRequested(call));
-        handle(principal, id, call, events).ifPresent(parked::add);
+        Optional<ApprovalId> approval = handle(principal, id, call, writes, events);
+        if (approval.isPresent()) {
+          parked.add(approval.get());
+          writes++;
+        }
       }
       if (!parked.isEmpty()) {
         events.accept(new AwaitingApproval(id, parked.size()));
@@ -473,6 +482,24 @@ public final class AgentRuntime {
     return fail(id, message, events);
   }
 
+  /** How many calls of the current turn (since the person last wrote) were parked. */
+  private int writesSinceLastUserMessage(Principal principal, ConversationId id) {
+    List<ChatMessage> messages = conversation(principal, id).messages();
+    Set<ToolCallId> calls = new HashSet<>();
+    for (int i = messages.size() - 1; i >= 0 && !(messages.get(i) instanceof UserMessage); i--) {
+      if (messages.get(i) instanceof AssistantMessage assistant) {
+        assistant.toolCalls().forEach(call -> calls.add(call.id()));
+      }
+    }
+    if (calls.isEmpty()) {
+      return 0;
+    }
+    return (int)
+        approvals.listByConversation(principal.organization(), id).stream()
+            .filter(approval -> calls.contains(approval.call().id()))
+            .count();
+  }
+
   private TurnResult fail(ConversationId id, String reason, Consumer<AgentEvent> events) {
     events.accept(new TurnFailed(id, reason));
     return new TurnResult(id, TurnStatus.FAILED, reason, List.of());
@@ -480,8 +507,13 @@ public final class AgentRuntime {
 
   /** Puts one call through the guard; returns the approval id when the call was parked. */
   private Optional<ApprovalId> handle(
-      Principal principal, ConversationId id, ToolCall call, Consumer<AgentEvent> events) {
-    GuardDecision decision = guard.evaluate(principal, call);
+      Principal principal,
+      ConversationId id,
+      ToolCall call,
+      int writesSoFar,
+      Consumer<AgentEvent> events) {
+    GuardDecision decision =
+        guard.evaluate(principal, call, writesSoFar, settings.maxWritesPerTurn());
     if (decision instanceof GuardDecision.Refuse refuse) {
       audit.append(
           new AuditEvent(
@@ -575,8 +607,15 @@ public final class AgentRuntime {
     private final List<Toolkit> toolkits = new ArrayList<>();
     private Clock clock = Clock.systemUTC();
     private AgentSettings settings = AgentSettings.defaults();
+    private CallLimiter limiter = CallLimiter.UNLIMITED;
 
     private Builder() {}
+
+    /** Rate limits for tool calls; unlimited by default. */
+    public Builder callLimiter(CallLimiter limiter) {
+      this.limiter = Objects.requireNonNull(limiter, "limiter");
+      return this;
+    }
 
     public Builder model(LanguageModel model) {
       this.model = model;

@@ -7,13 +7,15 @@ import java.util.Objects;
 /**
  * How the runtime behaves: the most model calls in one turn, how long an approval waits, how long
  * an approved call may sit in "executing" before its outcome is declared unknown, the most
- * characters of one tool output the model receives, and the system prompt.
+ * characters of one tool output the model receives, the most write or destructive calls one turn
+ * may propose, and the system prompt.
  */
 public record AgentSettings(
     int maxSteps,
     Duration approvalTtl,
     Duration executionTimeout,
     int maxToolOutputChars,
+    int maxWritesPerTurn,
     String systemPrompt) {
 
   /** The default system prompt: who the agent is, and that tool output is data. */
@@ -39,21 +41,33 @@ public record AgentSettings(
     if (maxToolOutputChars < 100) {
       throw new InvalidInputException("maxToolOutputChars must be at least 100");
     }
+    if (maxWritesPerTurn < 0) {
+      throw new InvalidInputException("maxWritesPerTurn must not be negative");
+    }
     Objects.requireNonNull(systemPrompt, "systemPrompt");
   }
 
-  /** Eight steps, fifteen-minute approvals, five-minute executions, 20,000 characters. */
+  /**
+   * Eight steps, fifteen-minute approvals, five-minute executions, 20,000 characters of tool
+   * output, five writes per turn.
+   */
   public static AgentSettings defaults() {
     return new AgentSettings(
-        8, Duration.ofMinutes(15), Duration.ofMinutes(5), 20_000, DEFAULT_SYSTEM_PROMPT);
+        8, Duration.ofMinutes(15), Duration.ofMinutes(5), 20_000, 5, DEFAULT_SYSTEM_PROMPT);
   }
 
   public AgentSettings withMaxSteps(int steps) {
     return new AgentSettings(
-        steps, approvalTtl, executionTimeout, maxToolOutputChars, systemPrompt);
+        steps, approvalTtl, executionTimeout, maxToolOutputChars, maxWritesPerTurn, systemPrompt);
   }
 
   public AgentSettings withApprovalTtl(Duration ttl) {
-    return new AgentSettings(maxSteps, ttl, executionTimeout, maxToolOutputChars, systemPrompt);
+    return new AgentSettings(
+        maxSteps, ttl, executionTimeout, maxToolOutputChars, maxWritesPerTurn, systemPrompt);
+  }
+
+  public AgentSettings withMaxWritesPerTurn(int writes) {
+    return new AgentSettings(
+        maxSteps, approvalTtl, executionTimeout, maxToolOutputChars, writes, systemPrompt);
   }
 }

@@ -32,6 +32,8 @@ sealed interface GuardDecision {
   enum Reason {
     UNKNOWN_TOOL,
     NOT_AUTHORIZED,
-    INVALID_ARGUMENTS
+    INVALID_ARGUMENTS,
+    /** A rate limit or the per-turn write limit. */
+    LIMITED
   }
 }

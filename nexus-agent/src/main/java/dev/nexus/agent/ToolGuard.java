@@ -16,20 +16,26 @@ import java.util.Optional;
 /**
  * The one gate every tool call passes, in this order: the tool exists; the principal holds its
  * capability and passes the checks on the call's real arguments; the arguments match the schema;
- * and the risk class decides between running now and parking for approval. Nothing the model writes
- * can change the outcome.
+ * the call is within the per-turn write limit and the rate limits; and the risk class decides
+ * between running now and parking for approval. Nothing the model writes can change the outcome.
  */
 final class ToolGuard {
 
   private final ToolRegistry tools;
   private final Authorizer authorizer;
+  private final CallLimiter limiter;
 
-  ToolGuard(ToolRegistry tools, Authorizer authorizer) {
+  ToolGuard(ToolRegistry tools, Authorizer authorizer, CallLimiter limiter) {
     this.tools = Objects.requireNonNull(tools, "tools");
     this.authorizer = Objects.requireNonNull(authorizer, "authorizer");
+    this.limiter = Objects.requireNonNull(limiter, "limiter");
   }
 
-  GuardDecision evaluate(Principal principal, ToolCall call) {
+  /**
+   * Decides one call. {@code writesSoFar} is how many write or destructive calls this turn has
+   * already parked; past {@code maxWrites} further ones are refused.
+   */
+  GuardDecision evaluate(Principal principal, ToolCall call, int writesSoFar, int maxWrites) {
     Optional<Tool> found = tools.find(call.toolName());
     if (found.isEmpty()) {
       return new GuardDecision.Refuse(
@@ -49,9 +55,20 @@ final class ToolGuard {
           "Invalid arguments for " + tool.spec().name() + ": " + String.join("; ", violations));
     }
 
-    return tool.spec().risk().needsApproval()
-        ? new GuardDecision.Park(tool)
-        : new GuardDecision.Run(tool);
+    boolean write = tool.spec().risk().needsApproval();
+    if (write && writesSoFar >= maxWrites) {
+      return new GuardDecision.Refuse(
+          Reason.LIMITED,
+          "This turn already proposed "
+              + maxWrites
+              + " calls that change something; ask the person before proposing more.");
+    }
+    Optional<String> limited = limiter.admit(principal, tool.spec());
+    if (limited.isPresent()) {
+      return new GuardDecision.Refuse(Reason.LIMITED, limited.get());
+    }
+
+    return write ? new GuardDecision.Park(tool) : new GuardDecision.Run(tool);
   }
 
   /**

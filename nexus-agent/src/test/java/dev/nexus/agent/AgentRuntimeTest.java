@@ -521,6 +521,58 @@ class AgentRuntimeTest {
   }
 
   @Test
+  void writesPerTurn_pastTheLimit_areRefused() {
+    agent = runtime(AgentSettings.defaults().withMaxWritesPerTurn(2));
+    Conversation conversation = start(alice);
+    model
+        .thenToolCalls(
+            List.of(
+                model.call("send_mail", Map.of("to", "a@acme.test", "body", "1")),
+                model.call("send_mail", Map.of("to", "b@acme.test", "body", "2")),
+                model.call("send_mail", Map.of("to", "c@acme.test", "body", "3"))))
+        .thenText("done");
+
+    TurnResult result = agent.chat(alice, conversation.id(), "Send three", events::add);
+
+    assertThat(result.pending()).hasSize(2);
+    assertThat(events)
+        .filteredOn(ToolCallDenied.class::isInstance)
+        .singleElement()
+        .satisfies(
+            e -> assertThat(((ToolCallDenied) e).reason()).contains("already proposed 2 calls"));
+  }
+
+  @Test
+  void callLimiter_refusalReachesTheModel() {
+    agent =
+        AgentRuntime.builder()
+            .model(model)
+            .authorizer(fx.authorizer())
+            .conversations(conversations)
+            .approvals(approvals)
+            .auditLog(audit)
+            .tokenVault(new InMemoryTokenVault(fx.clock()))
+            .toolkit(toolkit)
+            .clock(fx.clock())
+            .callLimiter(
+                (principal, tool) ->
+                    tool.risk().needsApproval()
+                        ? java.util.Optional.of("Too many writes; try again in a minute.")
+                        : java.util.Optional.empty())
+            .build();
+    Conversation conversation = start(alice);
+    model
+        .thenToolCall("send_mail", Map.of("to", "a@acme.test", "body", "1"))
+        .thenText("Rate limited.");
+
+    TurnResult result = agent.chat(alice, conversation.id(), "Send", events::add);
+
+    assertThat(result.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(toolResults(model.lastRequest()).get(0).result().content())
+        .contains("Too many writes; try again in a minute.");
+  }
+
+  @Test
   void audit_neverRecordsMessageContentOrArguments() {
     Conversation conversation = start(alice);
     model
