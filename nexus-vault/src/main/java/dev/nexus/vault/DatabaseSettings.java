@@ -61,8 +61,9 @@ public record DatabaseSettings(
 
   @Override
   public String toString() {
+    int query = jdbcUrl.indexOf('?');
     return "DatabaseSettings[jdbcUrl="
-        + jdbcUrl
+        + (query < 0 ? jdbcUrl : jdbcUrl.substring(0, query) + "?...")
         + ", ownerUser="
         + ownerUser
         + ", appUser="
