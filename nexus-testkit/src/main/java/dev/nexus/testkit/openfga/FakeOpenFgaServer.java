@@ -93,6 +93,17 @@ public final class FakeOpenFgaServer implements AutoCloseable {
     }
   }
 
+  /** A response: status and JSON body. */
+  private record Answer(int status, JsonNode body) {
+    static Answer ok(JsonNode body) {
+      return new Answer(200, body);
+    }
+
+    static Answer created(JsonNode body) {
+      return new Answer(201, body);
+    }
+  }
+
   private FakeOpenFgaServer(int port) {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
@@ -185,8 +196,8 @@ public final class FakeOpenFgaServer implements AutoCloseable {
     try (exchange) {
       requests.incrementAndGet();
       try {
-        ObjectNode answer = route(exchange);
-        send(exchange, answer.has("__status") ? answer.remove("__status").asInt() : 200, answer);
+        Answer answer = route(exchange);
+        send(exchange, answer.status(), answer.body());
       } catch (FgaHttpError e) {
         if (e.status == 429) {
           exchange.getResponseHeaders().add("Retry-After", "1");
@@ -202,7 +213,7 @@ public final class FakeOpenFgaServer implements AutoCloseable {
     }
   }
 
-  private ObjectNode route(HttpExchange exchange) throws IOException {
+  private Answer route(HttpExchange exchange) throws IOException {
     Predicate<String> accepts = bearer;
     if (accepts != null) {
       String header = exchange.getRequestHeaders().getFirst("Authorization");
@@ -223,7 +234,7 @@ public final class FakeOpenFgaServer implements AutoCloseable {
     String[] path = exchange.getRequestURI().getPath().replaceAll("^/+|/+$", "").split("/");
     JsonNode body = method.equals("POST") ? readJson(exchange) : JSON.createObjectNode();
     if (path.length == 1 && path[0].equals("stores")) {
-      return method.equals("POST") ? createStore(body) : listStores();
+      return method.equals("POST") ? Answer.created(createStore(body)) : Answer.ok(listStores());
     }
     if (path.length < 2 || !path[0].equals("stores")) {
       throw new FgaHttpError(404, "undefined_endpoint", "Not Found");
@@ -233,15 +244,15 @@ public final class FakeOpenFgaServer implements AutoCloseable {
       throw new FgaHttpError(404, "store_id_not_found", "store_id not found");
     }
     if (path.length == 2 && method.equals("GET")) {
-      return storeJson(store);
+      return Answer.ok(storeJson(store));
     }
     String action = path[2];
     if (action.equals("authorization-models")) {
       if (path.length == 3 && method.equals("POST")) {
-        return writeModel(store, body);
+        return Answer.created(writeModel(store, body));
       }
       if (path.length == 3 && method.equals("GET")) {
-        return listModels(store);
+        return Answer.ok(listModels(store));
       }
       if (path.length == 4 && method.equals("GET")) {
         ObjectNode model = store.modelJson.get(path[3]);
@@ -250,21 +261,21 @@ public final class FakeOpenFgaServer implements AutoCloseable {
         }
         ObjectNode answer = JSON.createObjectNode();
         answer.set("authorization_model", model);
-        return answer;
+        return Answer.ok(answer);
       }
     }
     if (path.length == 3 && method.equals("POST")) {
       switch (action) {
         case "write":
-          return write(store, body);
+          return Answer.ok(write(store, body));
         case "read":
-          return read(store, body);
+          return Answer.ok(read(store, body));
         case "check":
-          return check(store, body);
+          return Answer.ok(check(store, body));
         case "batch-check":
-          return batchCheck(store, body);
+          return Answer.ok(batchCheck(store, body));
         case "list-objects":
-          return listObjects(store, body);
+          return Answer.ok(listObjects(store, body));
         default:
           break;
       }
@@ -281,9 +292,7 @@ public final class FakeOpenFgaServer implements AutoCloseable {
     String id = ulid();
     Store store = new Store(id, name, Instant.now());
     stores.put(id, store);
-    ObjectNode answer = storeJson(store);
-    answer.put("__status", 201);
-    return answer;
+    return storeJson(store);
   }
 
   private ObjectNode listStores() {
@@ -312,17 +321,15 @@ public final class FakeOpenFgaServer implements AutoCloseable {
       store.evaluators.put(id, evaluatorFor(store, model));
       store.latestModelId = id;
     }
-    ObjectNode answer = JSON.createObjectNode().put("authorization_model_id", id);
-    answer.put("__status", 201);
-    return answer;
+    return JSON.createObjectNode().put("authorization_model_id", id);
   }
 
+  /** An evaluator of {@code model} over the store's tuples, which every model shares. */
   private static LocalFgaAuthorizer evaluatorFor(Store store, FgaModel model) {
-    // Every model of a store evaluates the same tuples.
-    for (LocalFgaAuthorizer existing : store.evaluators.values()) {
-      return existing.withModel(model);
-    }
-    return new LocalFgaAuthorizer(model);
+    return store.evaluators.values().stream()
+        .findFirst()
+        .map(existing -> existing.withModel(model))
+        .orElseGet(() -> new LocalFgaAuthorizer(model));
   }
 
   private static ObjectNode listModels(Store store) {
