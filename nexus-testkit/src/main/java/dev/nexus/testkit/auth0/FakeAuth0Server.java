@@ -110,6 +110,13 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   private record ConnectionToken(String accessToken, long expiresInSeconds, String scope) {}
 
+  static {
+    // The JDK server's default (Nagle without TCP_NODELAY) adds ~40 ms to small answers.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+  }
+
   private FakeAuth0Server(int port, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
     this.signingKey = rsaKeyPair();
