@@ -16,6 +16,7 @@ import dev.nexus.core.vault.ProviderId;
 import dev.nexus.core.vault.Secret;
 import dev.nexus.core.vault.TokenRefresher;
 import dev.nexus.core.vault.TokenVault;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -34,6 +35,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.Update;
@@ -73,6 +75,13 @@ public final class JdbiTokenVault implements TokenVault {
 
   private static final String WHERE_KEY =
       " WHERE organization_id = :org AND user_id = :user AND provider = :provider";
+
+  private static final String FIND_IN_ONE_ROUND_TRIP =
+      "SELECT set_config('"
+          + VaultDatabase.ORGANIZATION_SETTING
+          + "', ?, true); SELECT "
+          + COLUMNS
+          + " FROM oauth_grant WHERE organization_id = ? AND user_id = ? AND provider = ?";
 
   private final Jdbi jdbi;
   private final GrantCipher cipher;
@@ -127,11 +136,37 @@ public final class JdbiTokenVault implements TokenVault {
         });
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One round trip: the organization setting and the select go out together and run in one
+   * implicit transaction, which ends (and clears the setting) when the server answers.
+   */
   @Override
   public Optional<OAuthGrant> find(GrantKey key) {
     Objects.requireNonNull(key, "key");
-    return Tenancy.inOrganization(
-        jdbi, key.organization(), "reading a grant", handle -> selectGrant(handle, key, false));
+    return Failures.translate(
+        "reading a grant",
+        () ->
+            jdbi.withHandle(
+                handle -> {
+                  try (PreparedStatement statement =
+                      handle.getConnection().prepareStatement(FIND_IN_ONE_ROUND_TRIP)) {
+                    statement.setString(1, key.organization().value());
+                    statement.setString(2, key.organization().value());
+                    statement.setString(3, key.user().value());
+                    statement.setString(4, key.provider().value());
+                    statement.execute();
+                    if (!statement.getMoreResults()) {
+                      throw new IllegalStateException("the grant select returned no result");
+                    }
+                    try (ResultSet row = statement.getResultSet()) {
+                      return row.next() ? Optional.of(readGrant(row)) : Optional.empty();
+                    }
+                  } catch (SQLException e) {
+                    throw new ConnectionException(e);
+                  }
+                }));
   }
 
   @Override

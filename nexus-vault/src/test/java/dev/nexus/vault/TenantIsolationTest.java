@@ -180,6 +180,45 @@ class TenantIsolationTest {
         .hasMessageContaining("42501");
   }
 
+  @Test
+  void oneRoundTripGrantRead_leavesNoSettingBehindOnThePooledConnection() {
+    // given: a pool of exactly one connection, so the next statement reuses it
+    DatabaseSettings single =
+        SharedDatabase.get()
+            .settings()
+            .withPool(
+                new PoolSettings(
+                    1,
+                    1,
+                    Duration.ofSeconds(5),
+                    Duration.ofMinutes(10),
+                    Duration.ofMinutes(30),
+                    Duration.ofSeconds(30)));
+    try (VaultDatabase database = VaultDatabase.connect(single)) {
+      JdbiTokenVault vault =
+          JdbiTokenVault.builder(database.jdbi(), SharedDatabase.cipher()).build();
+      GrantKey key = new GrantKey(owner, UserId.of("alice"), ProviderId.GMAIL);
+
+      // when
+      boolean found = vault.find(key).isPresent();
+      String setting =
+          database
+              .jdbi()
+              .withHandle(
+                  handle ->
+                      handle
+                          .createQuery("SELECT current_setting('nexus.organization', true)")
+                          .mapTo(String.class)
+                          .one());
+      int visible = database.jdbi().withHandle(handle -> count(handle, "oauth_grant"));
+
+      // then
+      assertThat(found).isTrue();
+      assertThat(setting).isNullOrEmpty();
+      assertThat(visible).isZero();
+    }
+  }
+
   private static void look(
       Handle handle, Map<String, Integer> visible, Map<String, Integer> changed) {
     for (Map.Entry<String, List<String>> table : WRITES.entrySet()) {
