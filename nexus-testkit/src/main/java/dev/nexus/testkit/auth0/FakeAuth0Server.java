@@ -108,6 +108,15 @@ public final class FakeAuth0Server implements AutoCloseable {
   private final Map<String, TreeMap<String, List<String>>> members = new LinkedHashMap<>();
   private final Map<String, String> roleNamesById = new LinkedHashMap<>();
 
+  /**
+   * RSA key generation takes about 100 ms, so every fake tenant of a JVM signs with the same pair
+   * (under its own random key id) and uses the same stranger's pair for forged tokens.
+   */
+  private static final class Keys {
+    static final KeyPair SIGNING = rsaKeyPair();
+    static final KeyPair STRANGER = rsaKeyPair();
+  }
+
   private record ConnectionToken(String accessToken, long expiresInSeconds, String scope) {}
 
   static {
@@ -119,8 +128,8 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   private FakeAuth0Server(int port, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.signingKey = rsaKeyPair();
-    this.strangerKey = rsaKeyPair();
+    this.signingKey = Keys.SIGNING;
+    this.strangerKey = Keys.STRANGER;
     this.keyId = "fake-" + HexFormat.of().formatHex(randomBytes(6));
     clients.put(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
     for (String role : List.of("admin", "manager", "member", "guest")) {
