@@ -1,6 +1,8 @@
 package dev.nexus.testkit;
 
 import dev.nexus.testkit.auth0.FakeAuth0Server;
+import dev.nexus.testkit.gemini.FakeGeminiServer;
+import dev.nexus.testkit.gemini.GeminiReply;
 import dev.nexus.testkit.notion.FakeNotionServer;
 import dev.nexus.testkit.openfga.FakeOpenFgaServer;
 import java.io.PrintStream;
@@ -26,7 +28,11 @@ public final class FakeServersMain {
 
   /** The registration point: one supplier per fake, each starting it on a free loopback port. */
   static List<Supplier<FakeServer>> registered() {
-    return List.of(FakeServersMain::auth0, FakeServersMain::openFga, FakeServersMain::notion);
+    return List.of(
+        FakeServersMain::auth0,
+        FakeServersMain::openFga,
+        FakeServersMain::notion,
+        FakeServersMain::gemini);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -102,5 +108,13 @@ public final class FakeServersMain {
     FakeNotionServer server = FakeNotionServer.start();
     server.seedNewInstallations(true);
     return FakeServer.of("notion", URI.create(server.baseUrl()), server::close);
+  }
+
+  private static FakeServer gemini() {
+    FakeGeminiServer server = FakeGeminiServer.start();
+    server.fallback(
+        GeminiReply.text(
+            "This is FakeGeminiServer. ", "Nothing was scripted, so this is its canned answer."));
+    return FakeServer.of("gemini", URI.create(server.baseUrl()), server::close);
   }
 }

@@ -70,7 +70,8 @@ class FakeServersMainTest {
 
       List<String> lines = lines();
       assertThat(lines).hasSameSizeAs(FakeServersMain.registered());
-      assertThat(lines).allMatch(line -> line.matches("[a-z0-9-]+ http://127\\.0\\.0\\.1:\\d+"));
+      assertThat(lines)
+          .allMatch(line -> line.matches("[a-z0-9-]+ http://127\\.0\\.0\\.1:\\d+(/[a-z0-9]+)?"));
       HttpClient client = HttpClient.newHttpClient();
       for (FakeServer server : running.servers()) {
         HttpResponse<Void> response =
