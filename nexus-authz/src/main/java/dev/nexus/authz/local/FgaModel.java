@@ -205,14 +205,15 @@ public final class FgaModel {
         objects.add(reference.getType());
       }
     }
+    // Names are interned, as in the in-memory index, so most comparisons are by identity.
     return new RelationDef(
-        type,
-        name,
+        type.intern(),
+        name.intern(),
         rewrite(type, name, rewrite),
-        objects.toArray(String[]::new),
-        wildcards.toArray(String[]::new),
-        usersetTypes.toArray(String[]::new),
-        usersetRelations.toArray(String[]::new));
+        interned(objects),
+        interned(wildcards),
+        interned(usersetTypes),
+        interned(usersetRelations));
   }
 
   private static Rewrite rewrite(String type, String name, Userset userset) {
@@ -325,6 +326,10 @@ public final class FgaModel {
       references.put(entry.getKey(), direct == null ? List.of() : direct);
     }
     return references;
+  }
+
+  private static String[] interned(List<String> names) {
+    return names.stream().map(String::intern).toArray(String[]::new);
   }
 
   private static String describe(List<? extends ParsingError> errors) {

@@ -62,14 +62,15 @@ public final class InMemoryTupleIndex implements TupleIndex {
     ObjectRef object = tuple.object();
     ObjectEntry objectEntry =
         byType
-            .computeIfAbsent(object.type(), type -> new HashMap<>())
+            .computeIfAbsent(object.type().intern(), type -> new HashMap<>())
             .computeIfAbsent(object.id(), id -> new ObjectEntry());
-    RelationEntry entry = objectEntry.getOrCreate(tuple.relation());
+    // Types and relation names are few: interned, they are shared and compare by identity.
+    RelationEntry entry = objectEntry.getOrCreate(tuple.relation().intern());
     SubjectRef user = tuple.subject();
     boolean added =
         user.relation() == null
-            ? entry.addObject(user.type(), user.id())
-            : entry.addUserset(user.type(), user.id(), user.relation());
+            ? entry.addObject(user.type().intern(), user.id())
+            : entry.addUserset(user.type().intern(), user.id(), user.relation().intern());
     if (added) {
       size++;
     }
@@ -147,6 +148,11 @@ public final class InMemoryTupleIndex implements TupleIndex {
 
     RelationEntry get(String relation) {
       String[] names = relations;
+      for (int i = 0; i < count; i++) {
+        if (names[i] == relation) {
+          return entries[i];
+        }
+      }
       for (int i = 0; i < count; i++) {
         if (names[i].equals(relation)) {
           return entries[i];
@@ -322,7 +328,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
     private IdSet ids(String userType) {
       String[] types = userTypes;
       for (int i = 0; i < typeCount; i++) {
-        if (types[i].equals(userType)) {
+        if (types[i] == userType || types[i].equals(userType)) {
           return ids[i];
         }
       }
@@ -354,6 +360,10 @@ public final class InMemoryTupleIndex implements TupleIndex {
     private static final int ARRAY_LIMIT = 8;
 
     private String[] small = new String[1];
+
+    /** The hash of each id in {@code small}, compared first so most ids are never loaded. */
+    private int[] hashes = new int[1];
+
     private int count;
     private HashSet<String> large;
     private boolean wildcard;
@@ -365,9 +375,10 @@ public final class InMemoryTupleIndex implements TupleIndex {
       if (large != null) {
         return large.contains(id);
       }
-      String[] values = small;
+      int hash = id.hashCode();
+      int[] known = hashes;
       for (int i = 0; i < count; i++) {
-        if (values[i].equals(id)) {
+        if (known[i] == hash && small[i].equals(id)) {
           return true;
         }
       }
@@ -389,12 +400,15 @@ public final class InMemoryTupleIndex implements TupleIndex {
       if (count == ARRAY_LIMIT) {
         large = new HashSet<>(Arrays.asList(small).subList(0, count));
         small = null;
+        hashes = null;
         count = 0;
         return large.add(id);
       }
       if (count == small.length) {
         small = Arrays.copyOf(small, Math.min(ARRAY_LIMIT, count * 2));
+        hashes = Arrays.copyOf(hashes, small.length);
       }
+      hashes[count] = id.hashCode();
       small[count++] = id;
       return true;
     }
@@ -412,6 +426,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
         if (small[i].equals(id)) {
           count--;
           small[i] = small[count];
+          hashes[i] = hashes[count];
           small[count] = null;
           return true;
         }

@@ -61,7 +61,8 @@ final class RelationDef {
   RelationDef usersetTarget(String userType, String userRelation) {
     String[] types = usersetTypes;
     for (int i = 0; i < types.length; i++) {
-      if (types[i].equals(userType) && usersetRelations[i].equals(userRelation)) {
+      if ((types[i] == userType || types[i].equals(userType))
+          && (usersetRelations[i] == userRelation || usersetRelations[i].equals(userRelation))) {
         return usersetTargets[i];
       }
     }
@@ -70,7 +71,7 @@ final class RelationDef {
 
   private static boolean contains(String[] values, String value) {
     for (String candidate : values) {
-      if (candidate.equals(value)) {
+      if (candidate == value || candidate.equals(value)) {
         return true;
       }
     }

@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /** Readers and writers of the embedded evaluator at the same time. */
@@ -33,6 +34,7 @@ class LocalFgaAuthorizerConcurrencyTest {
     RelationshipTuple asMember = new RelationshipTuple(ALICE, "member", ACME);
     fga.write(List.of(asGuest), List.of());
     AtomicBoolean writing = new AtomicBoolean(true);
+    AtomicInteger rounds = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(5);
     List<Future<List<String>>> readers = new ArrayList<>();
 
@@ -40,11 +42,16 @@ class LocalFgaAuthorizerConcurrencyTest {
         pool.submit(
             () -> {
               try {
-                for (int i = 0; i < 2_000; i++) {
+                // At least 2,000 swaps, and on until the readers made 600 rounds (bounded).
+                int i = 0;
+                for (; i < 200_000 && (i < 2_000 || rounds.get() < 600); i++) {
                   boolean toMember = i % 2 == 0;
                   fga.write(
                       List.of(toMember ? asMember : asGuest),
                       List.of(toMember ? asGuest : asMember));
+                }
+                if (i % 2 == 1) {
+                  fga.write(List.of(asGuest), List.of(asMember));
                 }
               } finally {
                 writing.set(false);
@@ -64,7 +71,7 @@ class LocalFgaAuthorizerConcurrencyTest {
               }
             });
     for (int r = 0; r < 3; r++) {
-      readers.add(pool.submit(reader(fga, writing)));
+      readers.add(pool.submit(reader(fga, writing, rounds)));
     }
 
     swapper.get(60, TimeUnit.SECONDS);
@@ -75,11 +82,13 @@ class LocalFgaAuthorizerConcurrencyTest {
     }
     pool.shutdown();
 
+    assertThat(rounds.get()).isPositive();
     assertThat(anomalies).isEmpty();
     assertThat(fga.read(ACME)).containsExactly(asGuest);
   }
 
-  private static Callable<List<String>> reader(LocalFgaAuthorizer fga, AtomicBoolean writing) {
+  private static Callable<List<String>> reader(
+      LocalFgaAuthorizer fga, AtomicBoolean writing, AtomicInteger rounds) {
     return () -> {
       List<String> anomalies = new ArrayList<>();
       while (writing.get()) {
@@ -96,6 +105,7 @@ class LocalFgaAuthorizerConcurrencyTest {
         if (!organizations.equals(List.of(ACME))) {
           anomalies.add("listObjects answered " + organizations);
         }
+        rounds.incrementAndGet();
       }
       return anomalies;
     };
