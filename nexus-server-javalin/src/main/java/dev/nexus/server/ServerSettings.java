@@ -1,0 +1,290 @@
+package dev.nexus.server;
+
+import dev.nexus.core.error.ConfigurationException;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every setting of the server, read from environment variables (see docs/configuration.md) and
+ * validated at start with a message naming the bad variable. With none set, the server runs as a
+ * sandbox on embedded parts; each production part is switched on by its own variables.
+ */
+public record ServerSettings(
+    String host,
+    int port,
+    Optional<URI> publicUrl,
+    Path dataDirectory,
+    boolean production,
+    long maxBodyBytes,
+    List<String> corsOrigins,
+    Limits limits,
+    Optional<Database> database,
+    Optional<Auth0> auth0,
+    Optional<OpenFga> openFga,
+    boolean embeddedAuthorization,
+    Optional<OAuthClient> google,
+    Optional<OAuthClient> notion,
+    Gemini gemini,
+    Map<String, String> environment) {
+
+  /** Rate and size limits of chat turns and tool calls. */
+  public record Limits(
+      int turnsPerUserPerMinute,
+      int turnsPerOrganizationPerMinute,
+      int writesPerUserPerMinute,
+      int writesPerOrganizationPerMinute,
+      int maxWritesPerTurn,
+      int maxSteps,
+      Duration approvalTtl) {}
+
+  /** A production PostgreSQL. */
+  public record Database(
+      String jdbcUrl, String ownerUser, String ownerPassword, String appUser, String appPassword) {
+    @Override
+    public String toString() {
+      return "Database[" + jdbcUrl + ", owner=" + ownerUser + ", app=" + appUser + "]";
+    }
+  }
+
+  /** An Auth0 tenant (or any issuer of Auth0-shaped tokens). */
+  public record Auth0(
+      String domain,
+      String audience,
+      Optional<String> roleClaim,
+      Optional<String> managementClientId,
+      Optional<String> managementClientSecret) {
+    @Override
+    public String toString() {
+      return "Auth0[" + domain + ", audience=" + audience + "]";
+    }
+  }
+
+  /** An OpenFGA or Auth0 FGA store. */
+  public record OpenFga(
+      String apiUrl,
+      String storeId,
+      Optional<String> modelId,
+      Optional<String> apiToken,
+      Optional<String> clientId,
+      Optional<String> clientSecret,
+      Optional<String> tokenIssuer,
+      Optional<String> audience) {
+    @Override
+    public String toString() {
+      return "OpenFga[" + apiUrl + ", store=" + storeId + "]";
+    }
+  }
+
+  /** An OAuth client registered with Google or Notion. */
+  public record OAuthClient(String clientId, String clientSecret) {
+    @Override
+    public String toString() {
+      return "OAuthClient[" + clientId + ", secret=redacted]";
+    }
+  }
+
+  /** The Gemini model; without a key the offline sandbox model answers. */
+  public record Gemini(
+      Optional<String> apiKey, String model, Optional<URI> baseUrl, Duration timeout) {
+    @Override
+    public String toString() {
+      return "Gemini[" + model + ", key=" + (apiKey.isPresent() ? "set" : "none") + "]";
+    }
+  }
+
+  /** Reads the settings from the process environment. */
+  public static ServerSettings fromEnvironment() {
+    return from(System.getenv());
+  }
+
+  /**
+   * Reads the settings from {@code environment}.
+   *
+   * @throws ConfigurationException naming the first bad variable
+   */
+  public static ServerSettings from(Map<String, String> environment) {
+    Env env = new Env(environment);
+    int port = env.integer("NEXUS_PORT", 8080, 0, 65535);
+    boolean production = env.bool("NEXUS_PRODUCTION", false);
+    String host = env.string("NEXUS_HOST", production ? "0.0.0.0" : "127.0.0.1");
+    Optional<URI> publicUrl = env.url("NEXUS_PUBLIC_URL");
+    Path dataDirectory = Path.of(env.string("NEXUS_DATA_DIR", ".nexus")).toAbsolutePath();
+
+    Limits limits =
+        new Limits(
+            env.integer("NEXUS_TURNS_PER_USER_PER_MINUTE", 30, 1, 100_000),
+            env.integer("NEXUS_TURNS_PER_ORG_PER_MINUTE", 600, 1, 1_000_000),
+            env.integer("NEXUS_WRITES_PER_USER_PER_MINUTE", 10, 1, 100_000),
+            env.integer("NEXUS_WRITES_PER_ORG_PER_MINUTE", 200, 1, 1_000_000),
+            env.integer("NEXUS_MAX_WRITES_PER_TURN", 5, 0, 100),
+            env.integer("NEXUS_MAX_STEPS", 8, 1, 100),
+            env.duration("NEXUS_APPROVAL_TTL", Duration.ofMinutes(15)));
+
+    Optional<Database> database = Optional.empty();
+    if (env.isSet("NEXUS_DATABASE_URL")) {
+      String url = env.optional("NEXUS_DATABASE_URL").orElseThrow();
+      if (!url.startsWith("jdbc:postgresql:")) {
+        throw Env.bad("NEXUS_DATABASE_URL", "a jdbc:postgresql: URL");
+      }
+      database =
+          Optional.of(
+              new Database(
+                  url,
+                  env.optional("NEXUS_DATABASE_OWNER_USER").orElse(null),
+                  env.optional("NEXUS_DATABASE_OWNER_PASSWORD").orElse(null),
+                  env.optional("NEXUS_DATABASE_USER")
+                      .orElseThrow(
+                          () -> Env.bad("NEXUS_DATABASE_USER", "set with NEXUS_DATABASE_URL")),
+                  env.optional("NEXUS_DATABASE_PASSWORD").orElse(null)));
+    }
+
+    Optional<Auth0> auth0 = Optional.empty();
+    if (env.isSet("NEXUS_AUTH0_DOMAIN")) {
+      String domain = env.optional("NEXUS_AUTH0_DOMAIN").orElseThrow();
+      if (!domain.matches("[A-Za-z0-9.-]+(:\\d+)?")) {
+        throw Env.bad("NEXUS_AUTH0_DOMAIN", "a host name such as tenant.eu.auth0.com");
+      }
+      auth0 =
+          Optional.of(
+              new Auth0(
+                  domain,
+                  env.optional("NEXUS_AUTH0_AUDIENCE")
+                      .orElseThrow(
+                          () -> Env.bad("NEXUS_AUTH0_AUDIENCE", "set with NEXUS_AUTH0_DOMAIN")),
+                  env.optional("NEXUS_AUTH0_ROLE_CLAIM"),
+                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_ID"),
+                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_SECRET")));
+    }
+
+    Optional<OpenFga> openFga = Optional.empty();
+    if (env.isSet("NEXUS_OPENFGA_API_URL")) {
+      env.url("NEXUS_OPENFGA_API_URL");
+      openFga =
+          Optional.of(
+              new OpenFga(
+                  env.optional("NEXUS_OPENFGA_API_URL").orElseThrow(),
+                  env.optional("NEXUS_OPENFGA_STORE_ID")
+                      .orElseThrow(
+                          () ->
+                              Env.bad("NEXUS_OPENFGA_STORE_ID", "set with NEXUS_OPENFGA_API_URL")),
+                  env.optional("NEXUS_OPENFGA_MODEL_ID"),
+                  env.optional("NEXUS_OPENFGA_API_TOKEN"),
+                  env.optional("NEXUS_OPENFGA_CLIENT_ID"),
+                  env.optional("NEXUS_OPENFGA_CLIENT_SECRET"),
+                  env.optional("NEXUS_OPENFGA_TOKEN_ISSUER"),
+                  env.optional("NEXUS_OPENFGA_AUDIENCE")));
+    }
+
+    Gemini gemini =
+        new Gemini(
+            env.optional("NEXUS_GEMINI_API_KEY"),
+            env.string("NEXUS_GEMINI_MODEL", "gemini-2.5-flash"),
+            env.url("NEXUS_GEMINI_BASE_URL"),
+            env.duration("NEXUS_GEMINI_TIMEOUT", Duration.ofSeconds(60)));
+
+    ServerSettings settings =
+        new ServerSettings(
+            host,
+            port,
+            publicUrl,
+            dataDirectory,
+            production,
+            env.longValue("NEXUS_MAX_BODY_BYTES", 64 * 1024, 1024, 16 * 1024 * 1024),
+            env.list("NEXUS_CORS_ORIGINS"),
+            limits,
+            database,
+            auth0,
+            openFga,
+            embeddedAuthorization(env, openFga.isPresent()),
+            client(env, "NEXUS_GOOGLE_CLIENT_ID", "NEXUS_GOOGLE_CLIENT_SECRET"),
+            client(env, "NEXUS_NOTION_CLIENT_ID", "NEXUS_NOTION_CLIENT_SECRET"),
+            gemini,
+            environment);
+    if (production && !settings.sandboxParts().isEmpty()) {
+      throw new ConfigurationException(
+          "NEXUS_PRODUCTION is true but these parts are still the sandbox's: "
+              + String.join(", ", settings.sandboxParts()));
+    }
+    return settings;
+  }
+
+  private static boolean embeddedAuthorization(Env env, boolean openFga) {
+    String mode = env.string("NEXUS_AUTHORIZATION", openFga ? "openfga" : "sandbox");
+    return switch (mode) {
+      case "embedded" -> {
+        if (openFga) {
+          throw Env.bad("NEXUS_AUTHORIZATION", "openfga when NEXUS_OPENFGA_API_URL is set");
+        }
+        yield true;
+      }
+      case "openfga" -> {
+        if (!openFga) {
+          throw Env.bad("NEXUS_OPENFGA_API_URL", "set when NEXUS_AUTHORIZATION is openfga");
+        }
+        yield false;
+      }
+      case "sandbox" -> false;
+      default -> throw Env.bad("NEXUS_AUTHORIZATION", "one of embedded, openfga, sandbox");
+    };
+  }
+
+  private static Optional<OAuthClient> client(Env env, String idName, String secretName) {
+    if (!env.isSet(idName)) {
+      if (env.isSet(secretName)) {
+        throw Env.bad(idName, "set with " + secretName);
+      }
+      return Optional.empty();
+    }
+    return Optional.of(
+        new OAuthClient(
+            env.optional(idName).orElseThrow(),
+            env.optional(secretName).orElseThrow(() -> Env.bad(secretName, "set with " + idName))));
+  }
+
+  /**
+   * The parts still served by the sandbox, named by the variables that replace them. In production
+   * a provider without an OAuth client is switched off rather than faked, so it is not listed.
+   */
+  public List<String> sandboxParts() {
+    List<String> parts = new ArrayList<>();
+    if (database.isEmpty()) {
+      parts.add("database (NEXUS_DATABASE_URL)");
+    }
+    if (!environment.containsKey("NEXUS_VAULT_KEYSET")
+        && !environment.containsKey("NEXUS_VAULT_KEYSET_FILE")) {
+      parts.add("token keyset (NEXUS_VAULT_KEYSET or NEXUS_VAULT_KEYSET_FILE)");
+    }
+    if (auth0.isEmpty()) {
+      parts.add("identity (NEXUS_AUTH0_DOMAIN)");
+    }
+    if (openFga.isEmpty() && !embeddedAuthorization) {
+      parts.add("authorization (NEXUS_OPENFGA_API_URL, or NEXUS_AUTHORIZATION=embedded)");
+    }
+    if (!production && google.isEmpty()) {
+      parts.add("Gmail (NEXUS_GOOGLE_CLIENT_ID)");
+    }
+    if (!production && notion.isEmpty()) {
+      parts.add("Notion (NEXUS_NOTION_CLIENT_ID)");
+    }
+    if (gemini.apiKey().isEmpty()) {
+      parts.add("model (NEXUS_GEMINI_API_KEY)");
+    }
+    return parts;
+  }
+
+  @Override
+  public String toString() {
+    return "ServerSettings[port="
+        + port
+        + ", production="
+        + production
+        + ", sandbox parts="
+        + sandboxParts()
+        + "]";
+  }
+}
