@@ -106,6 +106,11 @@ public final class FakeNotionServer implements AutoCloseable {
   private volatile boolean seedInstallations;
 
   private FakeNotionServer(int port, Clock clock) {
+    // The JDK server writes headers and body as two segments; on a kept-alive connection Nagle and
+    // delayed ACKs then stall each answer for up to 40 ms. It reads this once, at its first start.
+    if (System.getProperty("sun.net.httpserver.nodelay") == null) {
+      System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
     this.clock = Objects.requireNonNull(clock, "clock");
     clients.put(CLIENT_ID, CLIENT_SECRET);
     try {
