@@ -328,6 +328,10 @@ public final class Auth0OrganizationDirectory implements OrganizationDirectory {
   }
 
   private static String auth0Name(OrganizationId id) {
+    if (id.value().startsWith("org_")) {
+      throw new InvalidInputException(
+          "Auth0 chooses organization ids (org_...) itself; create organizations by name");
+    }
     if (!AUTH0_NAME.matcher(id.value()).matches()) {
       throw new InvalidInputException(
           "an organization id kept in Auth0 must be an Auth0 organization id (org_...) or 1 to 50"

@@ -89,6 +89,18 @@ class Auth0OrganizationDirectoryTest extends OrganizationDirectoryContract {
   }
 
   @Test
+  void createIfAbsent_unknownAuth0Id_isInvalidInputAndCreatesNothing() {
+    int before = auth0.organizationCount();
+    Organization chosen =
+        new Organization(OrganizationId.of("org_chosenbyus"), "x", false, Instant.EPOCH);
+
+    assertThatThrownBy(() -> directory().createIfAbsent(chosen))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("create organizations by name");
+    assertThat(auth0.organizationCount()).isEqualTo(before);
+  }
+
+  @Test
   void managementApiRateLimited_isRetriableWithTheWaitAuth0Asked() {
     Auth0OrganizationDirectory directory = directory();
     directory.find(OrganizationId.of("warm-up-token"));
