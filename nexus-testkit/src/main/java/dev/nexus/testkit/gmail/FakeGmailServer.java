@@ -395,15 +395,26 @@ public final class FakeGmailServer implements AutoCloseable {
     requests.add(operation);
   }
 
+  /** What an injected fault leaves for the request to do. */
+  private enum Injected {
+    NONE,
+    ANSWERED,
+    DROP_AFTER
+  }
+
   /** Applies the first matching fault; returns whether the request was answered by it. */
   private boolean injectFault(String operation, HttpExchange exchange) throws IOException {
+    return inject(operation, exchange) == Injected.ANSWERED;
+  }
+
+  private Injected inject(String operation, HttpExchange exchange) throws IOException {
     Fault fault = takeFault(operation);
     if (fault == null) {
-      return false;
+      return Injected.NONE;
     }
     if (fault instanceof Fault.Latency latency) {
       sleep(latency.delay());
-      return false;
+      return Injected.NONE;
     }
     if (fault instanceof Fault.Status status) {
       if (status.retryAfter() != null) {
@@ -415,13 +426,12 @@ public final class FakeGmailServer implements AutoCloseable {
             .set("WWW-Authenticate", "Bearer realm=\"https://accounts.google.com/\"");
       }
       gmailError(exchange, status.code(), status.reason(), messageFor(status.code()));
-      return true;
+      return Injected.ANSWERED;
     }
     if (fault instanceof Fault.DropBefore) {
       throw new DroppedConnection();
     }
-    exchange.setAttribute("dropAfter", Boolean.TRUE);
-    return false;
+    return Injected.DROP_AFTER;
   }
 
   private Fault takeFault(String operation) {
@@ -457,7 +467,8 @@ public final class FakeGmailServer implements AutoCloseable {
       gmailError(exchange, 404, "notFound", "Not Found");
       return;
     }
-    if (injectFault(operation, exchange)) {
+    Injected injected = inject(operation, exchange);
+    if (injected == Injected.ANSWERED) {
       return;
     }
 
@@ -488,7 +499,7 @@ public final class FakeGmailServer implements AutoCloseable {
     if (answer == null) {
       return;
     }
-    if (Boolean.TRUE.equals(exchange.getAttribute("dropAfter"))) {
+    if (injected == Injected.DROP_AFTER) {
       throw new DroppedConnection();
     }
     send(exchange, 200, "application/json; charset=UTF-8", json.writeValueAsBytes(answer));
