@@ -238,27 +238,12 @@ public final class Auth0OrganizationDirectory implements OrganizationDirectory {
   @Override
   public List<Membership> members(OrganizationId organization) {
     Objects.requireNonNull(organization, "organization");
-    String orgId;
+    List<OrganizationMember> members;
     try {
-      orgId = auth0Id(organization);
+      members = listMembers(auth0Id(organization));
     } catch (NotFoundException e) {
       return List.of();
     }
-    List<OrganizationMember> members =
-        call(
-            "list members",
-            () ->
-                api.organizations()
-                    .members()
-                    .list(
-                        orgId,
-                        ListOrganizationMembersRequestParameters.builder()
-                            .fields("user_id,roles")
-                            .includeFields(true)
-                            .take(50)
-                            .build())
-                    .streamItems()
-                    .toList());
     List<Membership> result = new ArrayList<>();
     for (OrganizationMember member : members) {
       Optional<String> userId = member.getUserId();
@@ -277,6 +262,23 @@ public final class Auth0OrganizationDirectory implements OrganizationDirectory {
     }
     result.sort(Comparator.comparing(m -> m.user().value()));
     return List.copyOf(result);
+  }
+
+  private List<OrganizationMember> listMembers(String orgId) {
+    return call(
+        "list members",
+        () ->
+            api.organizations()
+                .members()
+                .list(
+                    orgId,
+                    ListOrganizationMembersRequestParameters.builder()
+                        .fields("user_id,roles")
+                        .includeFields(true)
+                        .take(50)
+                        .build())
+                .streamItems()
+                .toList());
   }
 
   private Organization load(OrganizationId id) {

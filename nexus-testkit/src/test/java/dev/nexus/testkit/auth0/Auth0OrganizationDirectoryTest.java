@@ -101,6 +101,27 @@ class Auth0OrganizationDirectoryTest extends OrganizationDirectoryContract {
   }
 
   @Test
+  void members_ofAnUnknownAuth0Id_isEmpty() {
+    Auth0OrganizationDirectory directory = directory();
+
+    assertThat(directory.members(OrganizationId.of("org_doesnotexist"))).isEmpty();
+    assertThat(directory.removeMember(OrganizationId.of("org_doesnotexist"), UserId.of("a")))
+        .isFalse();
+  }
+
+  @Test
+  void members_moreThanOnePage_areAllListed() {
+    OrganizationId id = OrganizationId.of(auth0.seedOrganization("big-team", "Big team"));
+    Auth0OrganizationDirectory directory = directory();
+    for (int i = 0; i < 55; i++) {
+      directory.putMember(id, UserId.of(String.format("auth0|user%02d", i)), Role.MEMBER);
+    }
+
+    assertThat(directory.members(id)).hasSize(55);
+    assertThat(directory.membership(id, UserId.of("auth0|user54"))).isPresent();
+  }
+
+  @Test
   void managementApiRateLimited_isRetriableWithTheWaitAuth0Asked() {
     Auth0OrganizationDirectory directory = directory();
     directory.find(OrganizationId.of("warm-up-token"));
