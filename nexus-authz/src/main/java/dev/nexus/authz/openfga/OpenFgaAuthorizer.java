@@ -75,9 +75,10 @@ import org.slf4j.LoggerFactory;
  * answers to checks without contextual tuples for a few seconds, and is emptied by every write made
  * through this instance. Writes made elsewhere are seen once the entry expires.
  *
- * <p>Limitations: one write holds at most 100 tuple changes (OpenFGA's limit per transaction);
- * {@link #listObjects} returns what OpenFGA's list-objects returns, which OpenFGA caps (1,000 by
- * default).
+ * <p>Limitations: it needs OpenFGA 1.10 or later (server-side batch check came in 1.8, {@code
+ * on_duplicate}/{@code on_missing} in 1.10; Auth0 FGA has both). One write holds at most 100 tuple
+ * changes (OpenFGA's limit per transaction); {@link #listObjects} returns what OpenFGA's
+ * list-objects returns, which OpenFGA caps (1,000 by default).
  */
 public final class OpenFgaAuthorizer implements Authorizer, RelationshipStore {
 
