@@ -134,29 +134,31 @@ public final class GeminiLanguageModels {
   private LanguageModel create(String apiKey) {
     if (streaming) {
       return new LangChain4jLanguageModel(
-          "Gemini",
-          GoogleAiGeminiStreamingChatModel.builder()
-              .httpClientBuilder(sharedHttpClient)
-              .apiKey(apiKey)
-              .baseUrl(baseUrl)
-              .modelName(modelName)
-              .timeout(timeout)
-              .logRequests(false)
-              .logResponses(false)
-              .build());
+              "Gemini",
+              GoogleAiGeminiStreamingChatModel.builder()
+                  .httpClientBuilder(sharedHttpClient)
+                  .apiKey(apiKey)
+                  .baseUrl(baseUrl)
+                  .modelName(modelName)
+                  .timeout(timeout)
+                  .logRequests(false)
+                  .logResponses(false)
+                  .build())
+          .withOneToolCallPerTurn();
     }
     return new LangChain4jLanguageModel(
-        "Gemini",
-        GoogleAiGeminiChatModel.builder()
-            .httpClientBuilder(sharedHttpClient)
-            .apiKey(apiKey)
-            .baseUrl(baseUrl)
-            .modelName(modelName)
-            .timeout(timeout)
-            .maxRetries(maxRetries)
-            .logRequests(false)
-            .logResponses(false)
-            .build());
+            "Gemini",
+            GoogleAiGeminiChatModel.builder()
+                .httpClientBuilder(sharedHttpClient)
+                .apiKey(apiKey)
+                .baseUrl(baseUrl)
+                .modelName(modelName)
+                .timeout(timeout)
+                .maxRetries(maxRetries)
+                .logRequests(false)
+                .logResponses(false)
+                .build())
+        .withOneToolCallPerTurn();
   }
 
   private static void checkKey(String apiKey) {

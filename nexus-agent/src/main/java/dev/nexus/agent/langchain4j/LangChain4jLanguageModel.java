@@ -42,15 +42,16 @@ public final class LangChain4jLanguageModel implements LanguageModel {
   private final ChatModel chat;
   private final StreamingChatModel streaming;
   private final Duration completionTimeout;
+  private final boolean oneCallPerTurn;
 
   /** Adapts a blocking chat model; {@code provider} names it in messages, e.g. "Gemini". */
   public LangChain4jLanguageModel(String provider, ChatModel model) {
-    this(provider, Objects.requireNonNull(model, "model"), null, DEFAULT_COMPLETION_TIMEOUT);
+    this(provider, Objects.requireNonNull(model, "model"), null, DEFAULT_COMPLETION_TIMEOUT, false);
   }
 
   /** Adapts a streaming chat model; {@code provider} names it in messages, e.g. "Gemini". */
   public LangChain4jLanguageModel(String provider, StreamingChatModel model) {
-    this(provider, null, Objects.requireNonNull(model, "model"), DEFAULT_COMPLETION_TIMEOUT);
+    this(provider, null, Objects.requireNonNull(model, "model"), DEFAULT_COMPLETION_TIMEOUT, false);
   }
 
   /** Adapts a blocking chat model, named "The model" in messages. */
@@ -64,8 +65,13 @@ public final class LangChain4jLanguageModel implements LanguageModel {
   }
 
   private LangChain4jLanguageModel(
-      String provider, ChatModel chat, StreamingChatModel streaming, Duration completionTimeout) {
+      String provider,
+      ChatModel chat,
+      StreamingChatModel streaming,
+      Duration completionTimeout,
+      boolean oneCallPerTurn) {
     this.provider = requireName(provider);
+    this.oneCallPerTurn = oneCallPerTurn;
     this.chat = chat;
     this.streaming = streaming;
     this.completionTimeout = Objects.requireNonNull(completionTimeout, "completionTimeout");
@@ -76,7 +82,16 @@ public final class LangChain4jLanguageModel implements LanguageModel {
 
   /** A copy that gives up on a streaming answer not complete after {@code timeout}. */
   public LangChain4jLanguageModel withCompletionTimeout(Duration timeout) {
-    return new LangChain4jLanguageModel(provider, chat, streaming, timeout);
+    return new LangChain4jLanguageModel(provider, chat, streaming, timeout, oneCallPerTurn);
+  }
+
+  /**
+   * A copy that replays an answer with several tool calls as one call and its result at a time.
+   * Gemini needs this through LangChain4j: it refuses N parallel calls whose N results do not
+   * arrive in one turn, and LangChain4j's Gemini client sends each result as its own turn.
+   */
+  public LangChain4jLanguageModel withOneToolCallPerTurn() {
+    return new LangChain4jLanguageModel(provider, chat, streaming, completionTimeout, true);
   }
 
   /** Whether text is streamed as the provider writes it. */
@@ -88,7 +103,7 @@ public final class LangChain4jLanguageModel implements LanguageModel {
   public ModelResponse generate(ModelRequest request, Consumer<String> onTextDelta) {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(onTextDelta, "onTextDelta");
-    ChatRequest chatRequest = LangChain4jMapping.toChatRequest(request);
+    ChatRequest chatRequest = LangChain4jMapping.toChatRequest(request, oneCallPerTurn);
     long started = System.nanoTime();
     String outcome = "failed";
     try {

@@ -51,8 +51,9 @@ final class LangChain4jMapping {
   private LangChain4jMapping() {}
 
   /** The whole request: system prompt first, then the messages, with the tools. */
-  static ChatRequest toChatRequest(ModelRequest request) {
-    ChatRequest.Builder builder = ChatRequest.builder().messages(toMessages(request));
+  static ChatRequest toChatRequest(ModelRequest request, boolean oneCallPerTurn) {
+    ChatRequest.Builder builder =
+        ChatRequest.builder().messages(toMessages(request, oneCallPerTurn));
     if (!request.tools().isEmpty()) {
       builder.toolSpecifications(
           request.tools().stream().map(LangChain4jMapping::toSpecification).toList());
@@ -60,27 +61,70 @@ final class LangChain4jMapping {
     return builder.build();
   }
 
-  static List<dev.langchain4j.data.message.ChatMessage> toMessages(ModelRequest request) {
+  /**
+   * The messages in LangChain4j's terms. With {@code oneCallPerTurn}, an answer that asked for
+   * several calls is replayed as one call followed by its result, then the next call and its
+   * result, and so on: LangChain4j's Gemini client sends each result as a separate turn, and Gemini
+   * refuses a turn of N calls that is not answered by one turn of N results.
+   */
+  static List<dev.langchain4j.data.message.ChatMessage> toMessages(
+      ModelRequest request, boolean oneCallPerTurn) {
     List<dev.langchain4j.data.message.ChatMessage> messages = new ArrayList<>();
     if (!request.systemPrompt().isBlank()) {
       messages.add(SystemMessage.from(request.systemPrompt()));
     }
-    for (ChatMessage message : request.messages()) {
+    List<ChatMessage> history = request.messages();
+    for (int i = 0; i < history.size(); i++) {
+      ChatMessage message = history.get(i);
       if (message instanceof ChatMessage.UserMessage user) {
         messages.add(UserMessage.from(user.text()));
       } else if (message instanceof AssistantMessage assistant) {
-        toAiMessage(assistant).ifPresent(messages::add);
+        if (oneCallPerTurn && assistant.toolCalls().size() > 1) {
+          int end = i + 1;
+          while (end < history.size() && history.get(end) instanceof ToolResultMessage) {
+            end++;
+          }
+          interleave(assistant, history.subList(i + 1, end), messages);
+          i = end - 1;
+        } else {
+          toAiMessage(assistant).ifPresent(messages::add);
+        }
       } else if (message instanceof ToolResultMessage result) {
-        messages.add(
-            ToolExecutionResultMessage.builder()
-                .id(result.callId().value())
-                .toolName(result.toolName())
-                .text(result.result().content())
-                .isError(!result.result().isSuccess())
-                .build());
+        messages.add(toResultMessage(result));
       }
     }
     return messages;
+  }
+
+  /** Each call of {@code assistant} followed by its result; results nobody asked for go last. */
+  private static void interleave(
+      AssistantMessage assistant,
+      List<ChatMessage> results,
+      List<dev.langchain4j.data.message.ChatMessage> messages) {
+    List<ToolResultMessage> pending = new ArrayList<>();
+    results.forEach(r -> pending.add((ToolResultMessage) r));
+    boolean first = true;
+    for (ToolCall call : assistant.toolCalls()) {
+      String text = first ? assistant.text() : "";
+      toAiMessage(new AssistantMessage(text, List.of(call))).ifPresent(messages::add);
+      first = false;
+      for (int j = 0; j < pending.size(); j++) {
+        if (pending.get(j).callId().equals(call.id())) {
+          messages.add(toResultMessage(pending.remove(j)));
+          break;
+        }
+      }
+    }
+    pending.forEach(r -> messages.add(toResultMessage(r)));
+  }
+
+  private static ToolExecutionResultMessage toResultMessage(ToolResultMessage result) {
+    return ToolExecutionResultMessage.builder()
+        .id(result.callId().value())
+        .toolName(result.toolName())
+        .text(result.result().content())
+        .isError(!result.result().isSuccess())
+        .build();
   }
 
   /** An assistant message, or empty when it has neither text nor calls (providers refuse those). */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.langchain4j.model.googleai.GoogleAiGeminiChatModel;
 import dev.nexus.core.authorization.Capability;
 import dev.nexus.core.conversation.ChatMessage;
 import dev.nexus.core.conversation.ChatMessage.AssistantMessage;
@@ -20,6 +21,7 @@ import dev.nexus.core.tool.Parameter;
 import dev.nexus.core.tool.ParameterSchema;
 import dev.nexus.core.tool.RiskClass;
 import dev.nexus.core.tool.ToolCall;
+import dev.nexus.core.tool.ToolCallId;
 import dev.nexus.core.tool.ToolResult;
 import dev.nexus.core.tool.ToolSpec;
 import dev.nexus.testkit.gemini.FakeGeminiServer;
@@ -277,6 +279,76 @@ class GeminiLanguageModelTest {
     assertThat(second.contents())
         .extracting(c -> c.path("role").asText())
         .containsExactly("user", "model", "user");
+  }
+
+  @Test
+  void parallelCalls_areReplayedOneCallAndItsResultAtATime_soGeminiAcceptsThem() {
+    LanguageModel model = model(false);
+    gemini.enqueue(
+        GeminiReply.functionCalls(
+            FunctionCall.of("gmail_read_latest", Map.of("count", 1)),
+            FunctionCall.of("notion_search", Map.of("query", "plans"))));
+    gemini.enqueueText("Done.");
+    List<ToolCall> calls =
+        model.generate(ask("Both", READ_LATEST, NOTION_SEARCH), s -> {}).toolCalls();
+    // Results in the opposite order, as approvals decided out of order would leave them.
+    List<ChatMessage> history =
+        List.of(
+            new UserMessage("Both"),
+            new AssistantMessage("Looking.", calls),
+            new ToolResultMessage(
+                calls.get(1).id(), calls.get(1).toolName(), ToolResult.success("0 results:")),
+            new ToolResultMessage(
+                calls.get(0).id(), calls.get(0).toolName(), ToolResult.success("1 messages:")));
+
+    ModelResponse answer =
+        model.generate(new ModelRequest("", history, List.of(READ_LATEST, NOTION_SEARCH)), s -> {});
+
+    assertThat(answer.text()).isEqualTo("Done.");
+    var request = gemini.lastRequest();
+    assertThat(request.contents())
+        .extracting(c -> c.path("role").asText())
+        .containsExactly("user", "model", "user", "model", "user");
+    assertThat(request.functionCalls())
+        .extracting(c -> c.path("name").asText())
+        .containsExactly("gmail_read_latest", "notion_search");
+    assertThat(request.functionResponses())
+        .extracting(r -> r.path("name").asText())
+        .containsExactly("gmail_read_latest", "notion_search");
+    assertThat(request.contents().get(1).path("parts").get(0).path("text").asText())
+        .isEqualTo("Looking.");
+  }
+
+  @Test
+  void parallelCalls_withoutOneCallPerTurn_areRefusedByGemini() {
+    LanguageModel plain =
+        new LangChain4jLanguageModel(
+            "Gemini",
+            GoogleAiGeminiChatModel.builder()
+                .baseUrl(gemini.baseUrl())
+                .apiKey(KEY)
+                .modelName("gemini-2.5-flash")
+                .maxRetries(0)
+                .build());
+    ToolCall first = new ToolCall(ToolCallId.random(), "gmail_read_latest", Map.of());
+    ToolCall second = new ToolCall(ToolCallId.random(), "notion_search", Map.of("query", "x"));
+    List<ChatMessage> history =
+        List.of(
+            new UserMessage("Both"),
+            new AssistantMessage("", List.of(first, second)),
+            new ToolResultMessage(first.id(), first.toolName(), ToolResult.success("a")),
+            new ToolResultMessage(second.id(), second.toolName(), ToolResult.success("b")));
+    gemini.enqueueText("unused");
+
+    Throwable thrown =
+        catchThrowable(
+            () ->
+                plain.generate(
+                    new ModelRequest("", history, List.of(READ_LATEST, NOTION_SEARCH)), s -> {}));
+
+    assertThat(thrown).isInstanceOf(ModelCallException.class);
+    assertThat(((ModelCallException) thrown).reason())
+        .isEqualTo(ModelCallException.Reason.INVALID_REQUEST);
   }
 
   @ParameterizedTest

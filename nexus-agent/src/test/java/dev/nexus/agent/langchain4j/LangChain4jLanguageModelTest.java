@@ -130,6 +130,40 @@ class LangChain4jLanguageModelTest {
   }
 
   @Test
+  void oneCallPerTurn_interleavesCallsWithTheirResults_andKeepsOtherProvidersUnchanged() {
+    ToolCall a = new ToolCall(new ToolCallId("call-a"), "gmail_send", Map.of());
+    ToolCall b = new ToolCall(new ToolCallId("call-b"), "gmail_send", Map.of());
+    ModelRequest request =
+        new ModelRequest(
+            "",
+            List.of(
+                new UserMessage("Two"),
+                new AssistantMessage("Two calls.", List.of(a, b)),
+                new ToolResultMessage(b.id(), "gmail_send", ToolResult.success("B")),
+                new ToolResultMessage(a.id(), "gmail_send", ToolResult.success("A")),
+                new UserMessage("Next")),
+            List.of());
+
+    List<dev.langchain4j.data.message.ChatMessage> plain =
+        LangChain4jMapping.toMessages(request, false);
+    List<dev.langchain4j.data.message.ChatMessage> paired =
+        LangChain4jMapping.toMessages(request, true);
+
+    assertThat(plain)
+        .extracting(m -> m.type().name())
+        .containsExactly("USER", "AI", "TOOL_EXECUTION_RESULT", "TOOL_EXECUTION_RESULT", "USER");
+    assertThat(paired)
+        .extracting(m -> m.type().name())
+        .containsExactly(
+            "USER", "AI", "TOOL_EXECUTION_RESULT", "AI", "TOOL_EXECUTION_RESULT", "USER");
+    assertThat(((AiMessage) paired.get(1)).text()).isEqualTo("Two calls.");
+    assertThat(((AiMessage) paired.get(1)).toolExecutionRequests().get(0).id()).isEqualTo("call-a");
+    assertThat(((ToolExecutionResultMessage) paired.get(2)).text()).isEqualTo("A");
+    assertThat(((AiMessage) paired.get(3)).text()).isNull();
+    assertThat(((ToolExecutionResultMessage) paired.get(4)).text()).isEqualTo("B");
+  }
+
+  @Test
   void request_withBlankSystemPrompt_sendsNoSystemMessage() {
     LangChain4jLanguageModel model =
         new LangChain4jLanguageModel(chatModel(r -> reply(AiMessage.from("ok"))));

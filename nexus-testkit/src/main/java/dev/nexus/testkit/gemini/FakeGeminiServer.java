@@ -44,6 +44,9 @@ import java.util.regex.Pattern;
  * message, status}}}). When the script is empty the {@linkplain #fallback(GeminiReply) fallback}
  * answers; by default it is a 500 saying so, so a test that calls once too often fails loudly.
  *
+ * <p>Like Gemini, it refuses (400) a request in which a model turn with N function calls is not
+ * followed by one user turn with N function responses; such a request consumes no scripted reply.
+ *
  * <p>Every request is recorded ({@link #requests()}) with its headers and parsed JSON body, so a
  * test can assert the functions declared, the contents sent (including {@code functionResponse}
  * parts) and that the API key arrived as the header {@code x-goog-api-key}. With {@link
@@ -202,6 +205,11 @@ public final class FakeGeminiServer implements AutoCloseable {
             errorBody(400, "Invalid JSON payload received.", "INVALID_ARGUMENT", null));
         return;
       }
+      String problem = functionTurnProblem(request.json());
+      if (problem != null) {
+        sendJson(exchange, 400, errorBody(400, problem, "INVALID_ARGUMENT", null));
+        return;
+      }
       GeminiReply reply = nextReply(request);
       if (!reply.delay().isZero()) {
         sleep(reply.delay());
@@ -243,6 +251,38 @@ public final class FakeGeminiServer implements AutoCloseable {
             model, streaming, exchange.getRequestURI().getRawQuery(), headers, body, json);
     requests.add(request);
     return request;
+  }
+
+  /**
+   * Gemini's rule for function calling turns: a model turn with N function calls must be answered
+   * by the next turn, from the user, with exactly N function responses. Returns Gemini's message
+   * when the request breaks it, else {@code null}.
+   */
+  private static String functionTurnProblem(JsonNode json) {
+    JsonNode contents = json.path("contents");
+    for (int i = 0; i + 1 < contents.size(); i++) {
+      int calls = countParts(contents.get(i), "functionCall");
+      if (calls == 0) {
+        continue;
+      }
+      JsonNode next = contents.get(i + 1);
+      if (!"user".equals(next.path("role").asText())
+          || countParts(next, "functionResponse") != calls) {
+        return "Please ensure that the number of function response parts is equal to the number"
+            + " of function call parts of the function call turn.";
+      }
+    }
+    return null;
+  }
+
+  private static int countParts(JsonNode content, String field) {
+    int count = 0;
+    for (JsonNode part : content.path("parts")) {
+      if (part.has(field)) {
+        count++;
+      }
+    }
+    return count;
   }
 
   private synchronized GeminiReply nextReply(RecordedGeminiRequest request) {

@@ -192,6 +192,25 @@ class FakeGeminiServerTest {
   }
 
   @Test
+  void functionResponsesSplitAcrossTurns_areRefusedLikeGemini() throws Exception {
+    gemini.enqueueText("unused");
+    String split =
+        "{\"contents\":["
+            + "{\"role\":\"user\",\"parts\":[{\"text\":\"Both\"}]},"
+            + "{\"role\":\"model\",\"parts\":[{\"functionCall\":{\"name\":\"a\",\"args\":{}}},"
+            + "{\"functionCall\":{\"name\":\"b\",\"args\":{}}}]},"
+            + "{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"a\",\"response\":{}}}]},"
+            + "{\"role\":\"user\",\"parts\":[{\"functionResponse\":{\"name\":\"b\",\"response\":{}}}]}"
+            + "]}";
+
+    HttpResponse<String> response = post("/models/m:generateContent", split);
+
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.body()).contains("number of function response parts");
+    assertThat(gemini.remainingReplies()).isEqualTo(1);
+  }
+
+  @Test
   void errorReplies_carryNoContent() {
     assertThatThrownBy(() -> GeminiReply.error(429).withUsage(1, 1))
         .isInstanceOf(IllegalStateException.class);
