@@ -64,9 +64,17 @@ public final class Wiring {
    * @throws ConfigurationException when a setting is unusable
    */
   public static Components assemble(ServerSettings settings) {
+    return assemble(settings, null);
+  }
+
+  /**
+   * Builds every component, using {@code shared} sandbox services (not closed with the server)
+   * instead of starting new ones where a sandbox part is in use.
+   */
+  public static Components assemble(ServerSettings settings, SandboxServices shared) {
     List<AutoCloseable> resources = new ArrayList<>();
     try {
-      return assemble(settings, resources);
+      return assemble(settings, shared, resources);
     } catch (RuntimeException e) {
       for (int i = resources.size() - 1; i >= 0; i--) {
         try {
@@ -79,8 +87,19 @@ public final class Wiring {
     }
   }
 
-  private static Components assemble(ServerSettings settings, List<AutoCloseable> resources) {
+  private static Components assemble(
+      ServerSettings settings, SandboxServices shared, List<AutoCloseable> resources) {
     Clock clock = Clock.systemUTC();
+    boolean needsSandbox =
+        !settings.production()
+            && (settings.auth0().isEmpty()
+                || settings.google().isEmpty()
+                || settings.notion().isEmpty());
+    SandboxServices fakes = shared;
+    if (fakes == null && needsSandbox) {
+      fakes = SandboxServices.start(clock);
+      resources.add(fakes);
+    }
 
     VaultDatabase database = database(settings);
     resources.add(database);
@@ -122,8 +141,7 @@ public final class Wiring {
         policy = policy.withRoleClaim(auth0.roleClaim().get());
       }
     } else {
-      FakeAuth0Server issuer = FakeAuth0Server.start(clock);
-      resources.add(issuer);
+      FakeAuth0Server issuer = fakes.auth0();
       policy = Auth0TokenPolicy.forTenant(issuer.baseUrl(), SANDBOX_AUDIENCE);
       sandbox = Optional.of(sandboxIssuer(issuer, clock));
     }
@@ -132,8 +150,8 @@ public final class Wiring {
             policy, Auth0Authenticator.keySet(policy), authorizer, personal, clock);
 
     List<Toolkit> toolkits = new ArrayList<>();
-    gmail(settings, resources).ifPresent(toolkits::add);
-    notion(settings, resources).ifPresent(toolkits::add);
+    gmail(settings, fakes, resources).ifPresent(toolkits::add);
+    notion(settings, fakes).ifPresent(toolkits::add);
     List<TokenRefresher> refreshers = new ArrayList<>();
     toolkits.forEach(t -> t.oauthProvider().ifPresent(refreshers::add));
     JdbiTokenVault vault =
@@ -216,7 +234,8 @@ public final class Wiring {
     };
   }
 
-  private static Optional<Toolkit> gmail(ServerSettings settings, List<AutoCloseable> resources) {
+  private static Optional<Toolkit> gmail(
+      ServerSettings settings, SandboxServices fakes, List<AutoCloseable> resources) {
     if (settings.google().isPresent()) {
       ServerSettings.OAuthClient client = settings.google().get();
       GmailToolkit toolkit =
@@ -229,9 +248,7 @@ public final class Wiring {
     if (settings.production()) {
       return Optional.empty();
     }
-    FakeGmailServer fake = FakeGmailServer.start();
-    resources.add(fake);
-    fake.seedNewAccounts(true);
+    FakeGmailServer fake = fakes.gmail();
     URI base = fake.baseUri();
     GmailToolkit toolkit =
         new GmailToolkit(
@@ -245,7 +262,7 @@ public final class Wiring {
     return Optional.of(toolkit);
   }
 
-  private static Optional<Toolkit> notion(ServerSettings settings, List<AutoCloseable> resources) {
+  private static Optional<Toolkit> notion(ServerSettings settings, SandboxServices fakes) {
     if (settings.notion().isPresent()) {
       ServerSettings.OAuthClient client = settings.notion().get();
       return Optional.of(
@@ -255,9 +272,7 @@ public final class Wiring {
     if (settings.production()) {
       return Optional.empty();
     }
-    FakeNotionServer fake = FakeNotionServer.start();
-    resources.add(fake);
-    fake.seedNewInstallations(true);
+    FakeNotionServer fake = fakes.notion();
     return Optional.of(
         new NotionToolkit(
             NotionSettings.atBase(
