@@ -16,6 +16,7 @@ import dev.nexus.core.vault.ProviderId;
 import dev.nexus.core.vault.Secret;
 import dev.nexus.core.vault.TokenRefresher;
 import dev.nexus.core.vault.TokenVault;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,6 +36,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import javax.sql.DataSource;
 import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -84,6 +86,7 @@ public final class JdbiTokenVault implements TokenVault {
           + " FROM oauth_grant WHERE organization_id = ? AND user_id = ? AND provider = ?";
 
   private final Jdbi jdbi;
+  private final DataSource dataSource;
   private final GrantCipher cipher;
   private final Map<ProviderId, TokenRefresher> refreshers;
   private final Clock clock;
@@ -94,6 +97,7 @@ public final class JdbiTokenVault implements TokenVault {
 
   private JdbiTokenVault(Builder builder) {
     this.jdbi = builder.jdbi;
+    this.dataSource = builder.dataSource;
     this.cipher = builder.cipher;
     this.refreshers = Map.copyOf(builder.refreshers);
     this.clock = builder.clock;
@@ -102,10 +106,20 @@ public final class JdbiTokenVault implements TokenVault {
   }
 
   /**
-   * A builder for a vault on {@code jdbi} (see {@link VaultDatabase#jdbi()}) with {@code cipher}.
+   * A builder for a vault on {@code database} with {@code cipher}. Grant reads go straight to the
+   * pool, past Jdbi, because they are on every tool call's path.
+   */
+  public static Builder builder(VaultDatabase database, GrantCipher cipher) {
+    Objects.requireNonNull(database, "database");
+    return new Builder(database.jdbi(), database.dataSource(), cipher);
+  }
+
+  /**
+   * A builder for a vault on {@code jdbi}, which must be configured like {@link
+   * VaultDatabase#jdbi()} and connect as a role subject to the vault's row-level security.
    */
   public static Builder builder(Jdbi jdbi, GrantCipher cipher) {
-    return new Builder(jdbi, cipher);
+    return new Builder(jdbi, null, cipher);
   }
 
   @Override
@@ -147,26 +161,34 @@ public final class JdbiTokenVault implements TokenVault {
     Objects.requireNonNull(key, "key");
     return Failures.translate(
         "reading a grant",
-        () ->
-            jdbi.withHandle(
-                handle -> {
-                  try (PreparedStatement statement =
-                      handle.getConnection().prepareStatement(FIND_IN_ONE_ROUND_TRIP)) {
-                    statement.setString(1, key.organization().value());
-                    statement.setString(2, key.organization().value());
-                    statement.setString(3, key.user().value());
-                    statement.setString(4, key.provider().value());
-                    statement.execute();
-                    if (!statement.getMoreResults()) {
-                      throw new IllegalStateException("the grant select returned no result");
-                    }
-                    try (ResultSet row = statement.getResultSet()) {
-                      return row.next() ? Optional.of(readGrant(row)) : Optional.empty();
-                    }
-                  } catch (SQLException e) {
-                    throw new ConnectionException(e);
-                  }
-                }));
+        () -> {
+          if (dataSource != null) {
+            try (Connection connection = dataSource.getConnection()) {
+              return findOnConnection(connection, key);
+            } catch (SQLException e) {
+              throw new ConnectionException(e);
+            }
+          }
+          return jdbi.withHandle(handle -> findOnConnection(handle.getConnection(), key));
+        });
+  }
+
+  private Optional<OAuthGrant> findOnConnection(Connection connection, GrantKey key) {
+    try (PreparedStatement statement = connection.prepareStatement(FIND_IN_ONE_ROUND_TRIP)) {
+      statement.setString(1, key.organization().value());
+      statement.setString(2, key.organization().value());
+      statement.setString(3, key.user().value());
+      statement.setString(4, key.provider().value());
+      statement.execute();
+      if (!statement.getMoreResults()) {
+        throw new IllegalStateException("the grant select returned no result");
+      }
+      try (ResultSet row = statement.getResultSet()) {
+        return row.next() ? Optional.of(readGrant(row)) : Optional.empty();
+      }
+    } catch (SQLException e) {
+      throw new ConnectionException(e);
+    }
   }
 
   @Override
@@ -490,14 +512,16 @@ public final class JdbiTokenVault implements TokenVault {
   /** Builds a {@link JdbiTokenVault}. */
   public static final class Builder {
     private final Jdbi jdbi;
+    private final DataSource dataSource;
     private final GrantCipher cipher;
     private final Map<ProviderId, TokenRefresher> refreshers = new HashMap<>();
     private Clock clock = Clock.systemUTC();
     private Duration refreshSkew = DEFAULT_REFRESH_SKEW;
     private Duration lockTimeout = DEFAULT_LOCK_TIMEOUT;
 
-    private Builder(Jdbi jdbi, GrantCipher cipher) {
+    private Builder(Jdbi jdbi, DataSource dataSource, GrantCipher cipher) {
       this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+      this.dataSource = dataSource;
       this.cipher = Objects.requireNonNull(cipher, "cipher");
     }
 

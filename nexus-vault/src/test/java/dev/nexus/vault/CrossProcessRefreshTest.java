@@ -121,7 +121,7 @@ class CrossProcessRefreshTest {
 
   private static JdbiTokenVault vault(
       VaultDatabase database, MutableClock clock, FakeTokenRefresher provider, Duration lock) {
-    return JdbiTokenVault.builder(database.jdbi(), SharedDatabase.cipher())
+    return JdbiTokenVault.builder(database, SharedDatabase.cipher())
         .clock(clock)
         .refresher(provider)
         .lockTimeout(lock)

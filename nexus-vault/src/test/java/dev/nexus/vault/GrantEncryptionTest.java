@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 class GrantEncryptionTest {
 
   private final JdbiTokenVault vault =
-      JdbiTokenVault.builder(SharedDatabase.get().jdbi(), SharedDatabase.cipher()).build();
+      JdbiTokenVault.builder(SharedDatabase.get(), SharedDatabase.cipher()).build();
 
   @Test
   void storedTokens_appearNowhereInTheDatabaseInPlainText() {

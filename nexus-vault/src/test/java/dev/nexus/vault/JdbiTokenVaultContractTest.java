@@ -12,7 +12,7 @@ class JdbiTokenVaultContractTest extends TokenVaultContract {
   @Override
   protected TokenVault createVault(
       Clock clock, Duration refreshSkew, List<TokenRefresher> refreshers) {
-    return JdbiTokenVault.builder(SharedDatabase.get().jdbi(), SharedDatabase.cipher())
+    return JdbiTokenVault.builder(SharedDatabase.get(), SharedDatabase.cipher())
         .clock(clock)
         .refreshSkew(refreshSkew)
         .refreshers(refreshers)

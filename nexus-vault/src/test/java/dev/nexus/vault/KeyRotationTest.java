@@ -76,7 +76,7 @@ class KeyRotationTest {
   }
 
   private static JdbiTokenVault vault(String keyset) {
-    return JdbiTokenVault.builder(database.jdbi(), GrantCipher.fromKeysetJson(keyset)).build();
+    return JdbiTokenVault.builder(database, GrantCipher.fromKeysetJson(keyset)).build();
   }
 
   private static java.util.List<Long> keyIds() throws SQLException {

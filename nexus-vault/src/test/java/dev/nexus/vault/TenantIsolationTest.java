@@ -195,8 +195,7 @@ class TenantIsolationTest {
                     Duration.ofMinutes(30),
                     Duration.ofSeconds(30)));
     try (VaultDatabase database = VaultDatabase.connect(single)) {
-      JdbiTokenVault vault =
-          JdbiTokenVault.builder(database.jdbi(), SharedDatabase.cipher()).build();
+      JdbiTokenVault vault = JdbiTokenVault.builder(database, SharedDatabase.cipher()).build();
       GrantKey key = new GrantKey(owner, UserId.of("alice"), ProviderId.GMAIL);
 
       // when
