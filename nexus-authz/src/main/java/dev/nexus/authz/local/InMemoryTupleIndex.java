@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -18,7 +19,7 @@ import java.util.function.Consumer;
  */
 public final class InMemoryTupleIndex implements TupleIndex {
 
-  private final HashMap<String, HashMap<String, ObjectEntry>> byType = new HashMap<>();
+  private final HashMap<String, ObjectTable> byType = new HashMap<>();
   private long size;
 
   @Override
@@ -50,9 +51,9 @@ public final class InMemoryTupleIndex implements TupleIndex {
 
   @Override
   public void forEachObjectId(String objectType, Consumer<String> sink) {
-    HashMap<String, ObjectEntry> objects = byType.get(objectType);
+    ObjectTable objects = byType.get(objectType);
     if (objects != null) {
-      objects.keySet().forEach(sink);
+      objects.forEach(entry -> sink.accept(entry.id));
     }
   }
 
@@ -62,8 +63,8 @@ public final class InMemoryTupleIndex implements TupleIndex {
     ObjectRef object = tuple.object();
     ObjectEntry objectEntry =
         byType
-            .computeIfAbsent(object.type().intern(), type -> new HashMap<>())
-            .computeIfAbsent(object.id(), id -> new ObjectEntry());
+            .computeIfAbsent(object.type().intern(), type -> new ObjectTable())
+            .getOrCreate(object.id());
     // Types and relation names are few: interned, they are shared and compare by identity.
     RelationEntry entry = objectEntry.getOrCreate(tuple.relation().intern());
     SubjectRef user = tuple.subject();
@@ -81,7 +82,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
   public boolean remove(RelationshipTuple tuple) {
     Objects.requireNonNull(tuple, "tuple");
     ObjectRef object = tuple.object();
-    HashMap<String, ObjectEntry> objects = byType.get(object.type());
+    ObjectTable objects = byType.get(object.type());
     ObjectEntry objectEntry = objects == null ? null : objects.get(object.id());
     RelationEntry entry = objectEntry == null ? null : objectEntry.get(tuple.relation());
     if (entry == null) {
@@ -100,7 +101,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
       objectEntry.remove(tuple.relation());
       if (objectEntry.isEmpty()) {
         objects.remove(object.id());
-        if (objects.isEmpty()) {
+        if (objects.size == 0) {
           byType.remove(object.type());
         }
       }
@@ -110,7 +111,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
 
   @Override
   public void forEachTupleOf(ObjectRef object, Consumer<RelationshipTuple> sink) {
-    HashMap<String, ObjectEntry> objects = byType.get(object.type());
+    ObjectTable objects = byType.get(object.type());
     ObjectEntry entry = objects == null ? null : objects.get(object.id());
     if (entry != null) {
       entry.forEach(object, sink);
@@ -119,10 +120,8 @@ public final class InMemoryTupleIndex implements TupleIndex {
 
   @Override
   public void forEach(Consumer<RelationshipTuple> sink) {
-    for (Map.Entry<String, HashMap<String, ObjectEntry>> type : byType.entrySet()) {
-      for (Map.Entry<String, ObjectEntry> object : type.getValue().entrySet()) {
-        object.getValue().forEach(ObjectRef.of(type.getKey(), object.getKey()), sink);
-      }
+    for (Map.Entry<String, ObjectTable> type : byType.entrySet()) {
+      type.getValue().forEach(entry -> entry.forEach(ObjectRef.of(type.getKey(), entry.id), sink));
     }
   }
 
@@ -132,7 +131,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
   }
 
   private RelationEntry entry(String objectType, String objectId, String relation) {
-    HashMap<String, ObjectEntry> objects = byType.get(objectType);
+    ObjectTable objects = byType.get(objectType);
     if (objects == null) {
       return null;
     }
@@ -140,22 +139,127 @@ public final class InMemoryTupleIndex implements TupleIndex {
     return object == null ? null : object.get(relation);
   }
 
-  /** The relations of one object, as parallel arrays: objects rarely have more than a few. */
-  private static final class ObjectEntry {
-    private String[] relations = new String[2];
-    private RelationEntry[] entries = new RelationEntry[2];
-    private int count;
+  /**
+   * The objects of one type by id: an open-addressing table (linear probing) of the entries
+   * themselves, which hold their id and its hash, so a lookup loads no separate node.
+   */
+  private static final class ObjectTable {
+    private ObjectEntry[] slots = new ObjectEntry[16];
+    int size;
 
-    RelationEntry get(String relation) {
-      String[] names = relations;
-      for (int i = 0; i < count; i++) {
-        if (names[i] == relation) {
-          return entries[i];
+    ObjectEntry get(String id) {
+      int hash = id.hashCode();
+      ObjectEntry[] table = slots;
+      int mask = table.length - 1;
+      for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
+        ObjectEntry entry = table[i];
+        if (entry == null) {
+          return null;
+        }
+        if (entry.hash == hash && (entry.id == id || entry.id.equals(id))) {
+          return entry;
         }
       }
-      for (int i = 0; i < count; i++) {
-        if (names[i].equals(relation)) {
-          return entries[i];
+    }
+
+    ObjectEntry getOrCreate(String id) {
+      ObjectEntry existing = get(id);
+      if (existing != null) {
+        return existing;
+      }
+      if ((size + 1) * 2 > slots.length) {
+        resize();
+      }
+      ObjectEntry created = new ObjectEntry(id);
+      insert(slots, created);
+      size++;
+      return created;
+    }
+
+    void remove(String id) {
+      int hash = id.hashCode();
+      ObjectEntry[] table = slots;
+      int mask = table.length - 1;
+      int i = spread(hash) & mask;
+      while (table[i] != null && !(table[i].hash == hash && table[i].id.equals(id))) {
+        i = (i + 1) & mask;
+      }
+      if (table[i] == null) {
+        return;
+      }
+      table[i] = null;
+      size--;
+      // Shift later entries of the same probe run back, so lookups never stop at the hole.
+      for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
+        int home = spread(table[j].hash) & mask;
+        boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+        if (!between) {
+          table[i] = table[j];
+          table[j] = null;
+          i = j;
+        }
+      }
+    }
+
+    void forEach(Consumer<ObjectEntry> sink) {
+      for (ObjectEntry entry : slots) {
+        if (entry != null) {
+          sink.accept(entry);
+        }
+      }
+    }
+
+    private void resize() {
+      ObjectEntry[] bigger = new ObjectEntry[slots.length * 2];
+      for (ObjectEntry entry : slots) {
+        if (entry != null) {
+          insert(bigger, entry);
+        }
+      }
+      slots = bigger;
+    }
+
+    private static void insert(ObjectEntry[] table, ObjectEntry entry) {
+      int mask = table.length - 1;
+      int i = spread(entry.hash) & mask;
+      while (table[i] != null) {
+        i = (i + 1) & mask;
+      }
+      table[i] = entry;
+    }
+
+    private static int spread(int hash) {
+      int mixed = hash * 0x9E3779B9;
+      return mixed ^ (mixed >>> 16);
+    }
+  }
+
+  /**
+   * The relations of one object, as one array of (name, entry) pairs: objects rarely have more than
+   * a few relations, and one array costs one memory load where two would cost two.
+   */
+  private static final class ObjectEntry {
+    final String id;
+    final int hash;
+    private Object[] slots = new Object[4];
+    private int count;
+
+    ObjectEntry(String id) {
+      this.id = id;
+      this.hash = id.hashCode();
+    }
+
+    RelationEntry get(String relation) {
+      Object[] pairs = slots;
+      int end = count * 2;
+      for (int i = 0; i < end; i += 2) {
+        if (pairs[i] == relation) {
+          return (RelationEntry) pairs[i + 1];
+        }
+      }
+      for (int i = 0; i < end; i += 2) {
+        if (pairs[i].equals(relation)) {
+          return (RelationEntry) pairs[i + 1];
         }
       }
       return null;
@@ -166,25 +270,24 @@ public final class InMemoryTupleIndex implements TupleIndex {
       if (existing != null) {
         return existing;
       }
-      if (count == relations.length) {
-        relations = Arrays.copyOf(relations, count * 2);
-        entries = Arrays.copyOf(entries, count * 2);
+      if (count * 2 == slots.length) {
+        slots = Arrays.copyOf(slots, slots.length * 2);
       }
       RelationEntry created = new RelationEntry();
-      relations[count] = relation;
-      entries[count] = created;
+      slots[count * 2] = relation;
+      slots[count * 2 + 1] = created;
       count++;
       return created;
     }
 
     void remove(String relation) {
-      for (int i = 0; i < count; i++) {
-        if (relations[i].equals(relation)) {
+      for (int i = 0; i < count * 2; i += 2) {
+        if (slots[i].equals(relation)) {
           count--;
-          relations[i] = relations[count];
-          entries[i] = entries[count];
-          relations[count] = null;
-          entries[count] = null;
+          slots[i] = slots[count * 2];
+          slots[i + 1] = slots[count * 2 + 1];
+          slots[count * 2] = null;
+          slots[count * 2 + 1] = null;
           return;
         }
       }
@@ -195,17 +298,20 @@ public final class InMemoryTupleIndex implements TupleIndex {
     }
 
     void forEach(ObjectRef object, Consumer<RelationshipTuple> sink) {
-      for (int i = 0; i < count; i++) {
-        entries[i].forEach(object, relations[i], sink);
+      for (int i = 0; i < count * 2; i += 2) {
+        ((RelationEntry) slots[i + 1]).forEach(object, (String) slots[i], sink);
       }
     }
   }
 
-  /** The users of one object and relation: plain objects and wildcards by type, and usersets. */
+  /**
+   * The users of one object and relation: plain objects and wildcards by type, and usersets. The
+   * first user type's ids sit in {@code first} (usually the only type), further types in {@code
+   * others}.
+   */
   private static final class RelationEntry {
-    private String[] userTypes = new String[1];
-    private IdSet[] ids = new IdSet[1];
-    private int typeCount;
+    private IdSet first;
+    private IdSet[] others;
     private ArrayList<String[]> usersets;
 
     boolean containsObject(String userType, String userId) {
@@ -218,10 +324,14 @@ public final class InMemoryTupleIndex implements TupleIndex {
     }
 
     boolean visitObjects(UserVisitor visitor) {
-      for (int i = 0; i < typeCount; i++) {
-        String type = userTypes[i];
-        if (ids[i].visit(type, visitor)) {
-          return true;
+      if (first != null && first.visit(visitor)) {
+        return true;
+      }
+      if (others != null) {
+        for (IdSet set : others) {
+          if (set.visit(visitor)) {
+            return true;
+          }
         }
       }
       return false;
@@ -244,33 +354,43 @@ public final class InMemoryTupleIndex implements TupleIndex {
     boolean addObject(String userType, String userId) {
       IdSet set = ids(userType);
       if (set == null) {
-        if (typeCount == userTypes.length) {
-          userTypes = Arrays.copyOf(userTypes, typeCount * 2);
-          ids = Arrays.copyOf(ids, typeCount * 2);
+        set = new IdSet(userType);
+        if (first == null) {
+          first = set;
+        } else if (others == null) {
+          others = new IdSet[] {set};
+        } else {
+          others = Arrays.copyOf(others, others.length + 1);
+          others[others.length - 1] = set;
         }
-        set = new IdSet();
-        userTypes[typeCount] = userType;
-        ids[typeCount] = set;
-        typeCount++;
       }
       return set.add(userId);
     }
 
     boolean removeObject(String userType, String userId) {
-      for (int i = 0; i < typeCount; i++) {
-        if (userTypes[i].equals(userType)) {
-          boolean removed = ids[i].remove(userId);
-          if (ids[i].isEmpty()) {
-            typeCount--;
-            userTypes[i] = userTypes[typeCount];
-            ids[i] = ids[typeCount];
-            userTypes[typeCount] = null;
-            ids[typeCount] = null;
-          }
-          return removed;
-        }
+      IdSet set = ids(userType);
+      if (set == null || !set.remove(userId)) {
+        return false;
       }
-      return false;
+      if (set.isEmpty()) {
+        dropEmpty(set);
+      }
+      return true;
+    }
+
+    private void dropEmpty(IdSet set) {
+      if (set == first) {
+        if (others == null) {
+          first = null;
+        } else {
+          first = others[0];
+          others = others.length == 1 ? null : Arrays.copyOfRange(others, 1, others.length);
+        }
+        return;
+      }
+      List<IdSet> kept = new ArrayList<>(Arrays.asList(others));
+      kept.remove(set);
+      others = kept.isEmpty() ? null : kept.toArray(IdSet[]::new);
     }
 
     boolean addUserset(String userType, String userId, String userRelation) {
@@ -297,24 +417,28 @@ public final class InMemoryTupleIndex implements TupleIndex {
     }
 
     boolean isEmpty() {
-      return typeCount == 0 && usersets == null;
+      return first == null && usersets == null;
     }
 
     void forEach(ObjectRef object, String relation, Consumer<RelationshipTuple> sink) {
-      for (int i = 0; i < typeCount; i++) {
-        String type = userTypes[i];
-        ids[i].visit(
-            type,
+      List<IdSet> sets = new ArrayList<>();
+      if (first != null) {
+        sets.add(first);
+      }
+      if (others != null) {
+        sets.addAll(Arrays.asList(others));
+      }
+      for (IdSet set : sets) {
+        set.visit(
             (userType, userId, ignored) -> {
               sink.accept(new RelationshipTuple(SubjectRef.of(userType, userId), relation, object));
               return false;
             });
-        ids[i].visitWildcard(
-            type,
-            userType ->
-                sink.accept(
-                    new RelationshipTuple(
-                        SubjectRef.of(userType, SubjectRef.WILDCARD), relation, object)));
+        if (set.wildcard) {
+          sink.accept(
+              new RelationshipTuple(
+                  SubjectRef.of(set.type, SubjectRef.WILDCARD), relation, object));
+        }
       }
       if (usersets != null) {
         for (String[] userset : usersets) {
@@ -326,10 +450,18 @@ public final class InMemoryTupleIndex implements TupleIndex {
     }
 
     private IdSet ids(String userType) {
-      String[] types = userTypes;
-      for (int i = 0; i < typeCount; i++) {
-        if (types[i] == userType || types[i].equals(userType)) {
-          return ids[i];
+      IdSet set = first;
+      if (set == null) {
+        return null;
+      }
+      if (set.type == userType || set.type.equals(userType)) {
+        return set;
+      }
+      if (others != null) {
+        for (IdSet other : others) {
+          if (other.type == userType || other.type.equals(userType)) {
+            return other;
+          }
         }
       }
       return null;
@@ -359,6 +491,8 @@ public final class InMemoryTupleIndex implements TupleIndex {
   private static final class IdSet {
     private static final int ARRAY_LIMIT = 8;
 
+    final String type;
+
     private String[] small = new String[1];
 
     /** The hash of each id in {@code small}, compared first so most ids are never loaded. */
@@ -366,7 +500,11 @@ public final class InMemoryTupleIndex implements TupleIndex {
 
     private int count;
     private HashSet<String> large;
-    private boolean wildcard;
+    boolean wildcard;
+
+    IdSet(String type) {
+      this.type = type;
+    }
 
     boolean contains(String id) {
       if (SubjectRef.WILDCARD.equals(id)) {
@@ -438,7 +576,7 @@ public final class InMemoryTupleIndex implements TupleIndex {
       return !wildcard && (large == null ? count == 0 : large.isEmpty());
     }
 
-    boolean visit(String type, UserVisitor visitor) {
+    boolean visit(UserVisitor visitor) {
       if (large != null) {
         for (String id : large) {
           if (visitor.visit(type, id, null)) {
@@ -453,12 +591,6 @@ public final class InMemoryTupleIndex implements TupleIndex {
         }
       }
       return false;
-    }
-
-    void visitWildcard(String type, Consumer<String> sink) {
-      if (wildcard) {
-        sink.accept(type);
-      }
     }
   }
 }
