@@ -3,6 +3,7 @@ package dev.nexus.testkit;
 import dev.nexus.testkit.auth0.FakeAuth0Server;
 import dev.nexus.testkit.gemini.FakeGeminiServer;
 import dev.nexus.testkit.gemini.GeminiReply;
+import dev.nexus.testkit.gmail.FakeGmailServer;
 import dev.nexus.testkit.notion.FakeNotionServer;
 import dev.nexus.testkit.openfga.FakeOpenFgaServer;
 import java.io.PrintStream;
@@ -32,7 +33,8 @@ public final class FakeServersMain {
         FakeServersMain::auth0,
         FakeServersMain::openFga,
         FakeServersMain::notion,
-        FakeServersMain::gemini);
+        FakeServersMain::gemini,
+        FakeServersMain::gmail);
   }
 
   public static void main(String[] args) throws InterruptedException {
@@ -116,5 +118,13 @@ public final class FakeServersMain {
         GeminiReply.text(
             "This is FakeGeminiServer. ", "Nothing was scripted, so this is its canned answer."));
     return FakeServer.of("gemini", URI.create(server.baseUrl()), server::close);
+  }
+
+  private static FakeServer gmail() {
+    FakeGmailServer server = FakeGmailServer.start();
+    // Accounts that connect through the fake consent page find a realistic mailbox.
+    server.seedNewAccounts(true);
+    String base = server.baseUrl();
+    return FakeServer.of("gmail", URI.create(base.substring(0, base.length() - 1)), server::close);
   }
 }
