@@ -11,10 +11,9 @@ import dev.nexus.core.model.ModelRequest;
 import dev.nexus.core.model.ModelResponse;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,13 +24,16 @@ import org.slf4j.LoggerFactory;
  * required names and enumerations), tool calls and token usage are mapped both ways.
  *
  * <p>Given a {@link StreamingChatModel}, text reaches {@code onTextDelta} piece by piece as the
- * provider writes it, and {@link #generate} blocks until the answer is complete; given a {@link
+ * provider writes it, always on the thread that called {@link #generate}, which blocks until the
+ * answer is complete (if the consumer throws, that exception propagates at once). Given a {@link
  * ChatModel}, the whole text arrives as one delta. Failures are mapped in one place: 429, 5xx,
  * timeouts and unreachable servers become {@link RetriableException}s, refusals (400, 401, 403,
  * 404) become {@link ModelCallException}s, and no message carries the API key or the prompt.
  *
  * <p>Limitations: only text goes to and from the model (no images or files); a streaming answer
- * that never completes is abandoned after {@code completionTimeout} (default five minutes).
+ * that never completes is abandoned after {@code completionTimeout} (default five minutes), and an
+ * abandoned or failed-consumer stream is not cancelled at the provider (LangChain4j offers no
+ * cancellation here): it runs to its end in the background.
  */
 public final class LangChain4jLanguageModel implements LanguageModel {
 
@@ -139,68 +141,73 @@ public final class LangChain4jLanguageModel implements LanguageModel {
     return LangChain4jMapping.toModelResponse(response);
   }
 
+  /**
+   * Streams on the provider's thread but hands every delta to {@code onTextDelta} on the calling
+   * thread, in order, so the caller's consumer never runs concurrently with it or after return.
+   */
   private ModelResponse stream(ChatRequest chatRequest, Consumer<String> onTextDelta) {
-    CompletableFuture<ChatResponse> done = new CompletableFuture<>();
-    AtomicReference<RuntimeException> consumerFailure = new AtomicReference<>();
+    BlockingQueue<Signal> signals = new LinkedBlockingQueue<>();
     try {
-      start(chatRequest, onTextDelta, done, consumerFailure);
+      start(chatRequest, signals);
     } catch (RuntimeException e) {
       throw ModelFailures.map(provider, e);
     }
-    ChatResponse response = await(done);
-    if (consumerFailure.get() != null) {
-      throw consumerFailure.get();
+    long deadline = System.nanoTime() + completionTimeout.toNanos();
+    while (true) {
+      Signal signal = next(signals, deadline);
+      if (signal instanceof Signal.Delta delta) {
+        onTextDelta.accept(delta.text());
+      } else if (signal instanceof Signal.Complete complete) {
+        return LangChain4jMapping.toModelResponse(complete.response());
+      } else {
+        throw ModelFailures.map(provider, ((Signal.Failed) signal).error());
+      }
     }
-    return LangChain4jMapping.toModelResponse(response);
   }
 
-  private void start(
-      ChatRequest chatRequest,
-      Consumer<String> onTextDelta,
-      CompletableFuture<ChatResponse> done,
-      AtomicReference<RuntimeException> consumerFailure) {
+  /** What the provider's thread reports to the calling thread. */
+  private sealed interface Signal {
+    record Delta(String text) implements Signal {}
+
+    record Complete(ChatResponse response) implements Signal {}
+
+    record Failed(Throwable error) implements Signal {}
+  }
+
+  private void start(ChatRequest chatRequest, BlockingQueue<Signal> signals) {
     streaming.chat(
         chatRequest,
         new StreamingChatResponseHandler() {
           @Override
           public void onPartialResponse(String partialResponse) {
-            if (partialResponse == null
-                || partialResponse.isEmpty()
-                || consumerFailure.get() != null) {
-              return;
-            }
-            try {
-              onTextDelta.accept(partialResponse);
-            } catch (RuntimeException e) {
-              // The receiver went away (for example a closed stream): stop forwarding, report it.
-              consumerFailure.compareAndSet(null, e);
+            if (partialResponse != null && !partialResponse.isEmpty()) {
+              signals.add(new Signal.Delta(partialResponse));
             }
           }
 
           @Override
           public void onCompleteResponse(ChatResponse completeResponse) {
-            done.complete(completeResponse);
+            signals.add(new Signal.Complete(completeResponse));
           }
 
           @Override
           public void onError(Throwable error) {
-            done.completeExceptionally(error);
+            signals.add(new Signal.Failed(error));
           }
         });
   }
 
-  private ChatResponse await(CompletableFuture<ChatResponse> done) {
+  private Signal next(BlockingQueue<Signal> signals, long deadline) {
     try {
-      return done.get(completionTimeout.toMillis(), TimeUnit.MILLISECONDS);
+      Signal signal = signals.poll(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      if (signal == null) {
+        throw new RetriableException(
+            provider + " did not finish answering in time; try again shortly.");
+      }
+      return signal;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new RetriableException(provider + " call was interrupted.", null, e);
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw new RetriableException(
-          provider + " did not finish answering in time; try again shortly.", null, e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause() == null ? e : e.getCause();
-      throw ModelFailures.map(provider, cause);
     }
   }
 

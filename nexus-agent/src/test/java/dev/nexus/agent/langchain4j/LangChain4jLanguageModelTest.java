@@ -362,16 +362,23 @@ class LangChain4jLanguageModelTest {
   }
 
   @Test
-  void streaming_forwardsPiecesInOrder_andBlocksUntilComplete() {
+  void streaming_forwardsPiecesInOrderOnTheCallingThread_andBlocksUntilComplete() {
     LangChain4jLanguageModel model =
         new LangChain4jLanguageModel(
             "Acme",
             streamingModel(List.of("Hel", "lo", "!"), reply(AiMessage.from("Hello!")), null));
 
+    List<Thread> threads = new ArrayList<>();
+
     ModelResponse response =
         model.generate(
-            new ModelRequest("", List.of(new UserMessage("Hi")), List.of()), deltas::add);
+            new ModelRequest("", List.of(new UserMessage("Hi")), List.of()),
+            delta -> {
+              threads.add(Thread.currentThread());
+              deltas.add(delta);
+            });
 
+    assertThat(threads).containsOnly(Thread.currentThread());
     assertThat(model.isStreaming()).isTrue();
     assertThat(deltas).containsExactly("Hel", "lo", "!");
     assertThat(response.text()).isEqualTo("Hello!");
