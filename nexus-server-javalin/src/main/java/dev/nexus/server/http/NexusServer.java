@@ -176,9 +176,11 @@ public final class NexusServer implements AutoCloseable {
 
     var r = config.routes;
     r.before(this::securityHeaders);
+    r.before(this::limitBody);
     r.before("/api/*", this::authenticate);
     r.after(ctx -> recordRequest(ctx));
     r.exception(Exception.class, (e, ctx) -> problem(ctx, e));
+    r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e));
     r.error(
         404,
         ctx -> {
@@ -280,6 +282,19 @@ public final class NexusServer implements AutoCloseable {
     }
   }
 
+  private void limitBody(Context ctx) {
+    String length = ctx.header("Content-Length");
+    if (length != null
+        && length.matches("\\d{1,18}")
+        && Long.parseLong(length) > settings.maxBodyBytes()) {
+      throw new ApiProblem(
+          413,
+          "too-large",
+          "Content too large",
+          "the request body is larger than " + settings.maxBodyBytes() + " bytes");
+    }
+  }
+
   private void authenticate(Context ctx) {
     if ("OPTIONS".equals(ctx.method().name()) || ctx.path().endsWith("/callback")) {
       return;
@@ -307,22 +322,36 @@ public final class NexusServer implements AutoCloseable {
   private void problem(Context ctx, Exception e) {
     ApiProblem problem;
     if (e instanceof HttpResponseException http) {
-      problem =
-          http.getStatus() == HttpStatus.CONTENT_TOO_LARGE.getCode()
-              ? new ApiProblem(
-                  413,
-                  "too-large",
-                  "Content too large",
-                  "the request body is larger than " + settings.maxBodyBytes() + " bytes")
-              : new ApiProblem(
-                  http.getStatus(),
-                  "http-" + http.getStatus(),
-                  "Request refused",
-                  "the request was refused");
+      problem = httpProblem(ctx, http.getStatus());
     } else {
       problem = Problems.from(e);
     }
     Problems.write(ctx, problem, json);
+  }
+
+  private ApiProblem httpProblem(Context ctx, int status) {
+    return switch (status) {
+      case 404 ->
+          new ApiProblem(
+              404,
+              "route-not-found",
+              "Not found",
+              "there is no route " + ctx.method() + " " + ctx.path());
+      case 405 ->
+          new ApiProblem(
+              405,
+              "method-not-allowed",
+              "Method not allowed",
+              "this route does not accept " + ctx.method());
+      case 413 ->
+          new ApiProblem(
+              413,
+              "too-large",
+              "Content too large",
+              "the request body is larger than " + settings.maxBodyBytes() + " bytes");
+      default ->
+          new ApiProblem(status, "http-" + status, "Request refused", "the request was refused");
+    };
   }
 
   private static boolean isProblem(Context ctx) {
