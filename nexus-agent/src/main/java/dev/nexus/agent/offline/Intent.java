@@ -189,6 +189,11 @@ sealed interface Intent {
                 + "\\b",
             FLAGS);
 
+    private static final Pattern SINGLE_MAIL =
+        Pattern.compile(
+            "\\b(?:latest|last|newest|most recent)\\s+(?:unread\\s+)?(?:e-?mail|mail|message)\\b",
+            FLAGS);
+
     private static final Map<String, Integer> WORDS =
         Map.ofEntries(
             Map.entry("one", 1),
@@ -330,6 +335,9 @@ sealed interface Intent {
       }
       Matcher count = COUNT_BEFORE_MAILS.matcher(line);
       String number = count.find() ? count.group(1) : null;
+      if (number == null && SINGLE_MAIL.matcher(line).find()) {
+        number = "1";
+      }
       return Optional.of(
           new ReadLatest(count(number, unread ? DEFAULT_UNREAD_COUNT : DEFAULT_COUNT), unread));
     }

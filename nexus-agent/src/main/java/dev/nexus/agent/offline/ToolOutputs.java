@@ -83,8 +83,8 @@ final class ToolOutputs {
     if (first.isEmpty()) {
       return "no reason was given";
     }
-    first = first.length() > 200 ? first.substring(0, 200) + "..." : first;
-    return first.replaceFirst("[.]+$", "");
+    first = first.replaceFirst("[.]+$", "");
+    return first.length() > 200 ? first.substring(0, 200) + "..." : first;
   }
 
   /** The sender's name when the address has one ({@code Ana <ana@x.test>} gives {@code Ana}). */

@@ -90,7 +90,9 @@ class OfflineSandboxModelTest {
           "read my emails|5",
           "What are my latest emails?|5",
           "read my latest 500 emails|50",
-          "read my latest 0 emails|1"
+          "read my latest 0 emails|1",
+          "Read my last email.|1",
+          "show me the most recent message|1"
         })
     void readLatest_asksForThatManyEmails(String phrase, int count) {
       ModelResponse response = say(phrase);
