@@ -92,7 +92,10 @@ final class Views {
     body.put("pending", result.pending().stream().map(id -> id.value()).toList());
     List<Map<String, Object>> list = new ArrayList<>();
     for (Event event : events) {
-      list.add(Map.of("event", event.name(), "data", event.data()));
+      Map<String, Object> item = new LinkedHashMap<>();
+      item.put("event", event.name());
+      item.put("data", event.data());
+      list.add(item);
     }
     body.put("events", list);
     return body;
