@@ -273,7 +273,7 @@ final class NotionOperations {
 
     JsonNode updated = client.patch(context, "pages/" + id, body, "notion_update_page");
     List<String> names = new ArrayList<>();
-    properties.fieldNames().forEachRemaining(names::add);
+    properties.properties().forEach(entry -> names.add(entry.getKey()));
     return ToolResult.success(
         "Updated page \""
             + oneLine(NotionText.title(updated))
@@ -385,7 +385,8 @@ final class NotionOperations {
   }
 
   private static java.util.Optional<String> titlePropertyName(JsonNode dataSource) {
-    Iterator<Map.Entry<String, JsonNode>> fields = dataSource.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> fields =
+        dataSource.path("properties").properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if ("title".equals(field.getValue().path("type").asText())) {

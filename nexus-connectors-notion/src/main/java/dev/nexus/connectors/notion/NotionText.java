@@ -37,7 +37,7 @@ final class NotionText {
 
   /** The name and value of a page's title property, if it has one. */
   static java.util.Optional<Map.Entry<String, JsonNode>> titleProperty(JsonNode page) {
-    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if ("title".equals(field.getValue().path("type").asText())) {
@@ -50,7 +50,7 @@ final class NotionText {
   /** One {@code name: value} line per property except the title, in Notion's order. */
   static List<String> properties(JsonNode page) {
     List<String> lines = new ArrayList<>();
-    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if (!"title".equals(field.getValue().path("type").asText())) {

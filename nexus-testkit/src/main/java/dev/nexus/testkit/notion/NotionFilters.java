@@ -111,7 +111,7 @@ final class NotionFilters {
   }
 
   private static Map.Entry<String, JsonNode> property(ObjectNode schema, String nameOrId) {
-    Iterator<Map.Entry<String, JsonNode>> fields = schema.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = schema.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if (field.getKey().equals(nameOrId)
@@ -154,7 +154,7 @@ final class NotionFilters {
       throw NotionApiError.validation(
           "body failed validation: " + path + " should have exactly one condition.");
     }
-    Map.Entry<String, JsonNode> entry = condition.fields().next();
+    Map.Entry<String, JsonNode> entry = condition.properties().iterator().next();
     String op = entry.getKey();
     JsonNode expected = entry.getValue();
     if (op.equals("is_empty")) {

@@ -506,7 +506,7 @@ public final class NotionWorkspace {
             "Can't edit block that is archived. You must unarchive the block before editing.");
       }
       ObjectNode properties = NODES.objectNode();
-      Iterator<Map.Entry<String, JsonNode>> given = body.path("properties").fields();
+      Iterator<Map.Entry<String, JsonNode>> given = body.path("properties").properties().iterator();
       ObjectNode titleProperty = properties.putObject("title");
       titleProperty.put("id", "title").put("type", "title");
       titleProperty.set("title", NODES.arrayNode());
@@ -564,7 +564,7 @@ public final class NotionWorkspace {
     if (properties.isObject()) {
       ObjectNode stored = (ObjectNode) page.get("properties");
       JsonNode schema = schemaOf(page);
-      Iterator<Map.Entry<String, JsonNode>> fields = properties.fields();
+      Iterator<Map.Entry<String, JsonNode>> fields = properties.properties().iterator();
       while (fields.hasNext()) {
         Map.Entry<String, JsonNode> field = fields.next();
         String propertyName = resolvePropertyName(stored, schema, field.getKey());
@@ -687,7 +687,7 @@ public final class NotionWorkspace {
     ObjectNode dataSource = existingDataSource(dataSourceId);
     ObjectNode schema = (ObjectNode) dataSource.get("properties");
     ObjectNode properties = NODES.objectNode();
-    Iterator<Map.Entry<String, JsonNode>> definitions = schema.fields();
+    Iterator<Map.Entry<String, JsonNode>> definitions = schema.properties().iterator();
     while (definitions.hasNext()) {
       Map.Entry<String, JsonNode> definition = definitions.next();
       String type = definition.getValue().path("type").asText();
@@ -702,7 +702,7 @@ public final class NotionWorkspace {
       }
       properties.set(definition.getKey(), empty);
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = given.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = given.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       String propertyName = resolvePropertyName(properties, schema, field.getKey());
@@ -856,7 +856,7 @@ public final class NotionWorkspace {
   private static String blockType(JsonNode block) {
     String type = block.path("type").asText(null);
     if (type == null) {
-      Iterator<String> names = block.fieldNames();
+      Iterator<String> names = block.properties().stream().map(Map.Entry::getKey).iterator();
       while (names.hasNext()) {
         String candidate = names.next();
         if (TEXT_BLOCKS.contains(candidate) || "divider".equals(candidate)) {
@@ -1023,7 +1023,7 @@ public final class NotionWorkspace {
     if (stored.has(key)) {
       return key;
     }
-    Iterator<Map.Entry<String, JsonNode>> fields = stored.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = stored.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if (key.equals(field.getValue().path("id").asText())) {
@@ -1031,7 +1031,7 @@ public final class NotionWorkspace {
       }
     }
     if ("title".equals(key) || (schema == null && "Title".equals(key))) {
-      Iterator<Map.Entry<String, JsonNode>> all = stored.fields();
+      Iterator<Map.Entry<String, JsonNode>> all = stored.properties().iterator();
       while (all.hasNext()) {
         Map.Entry<String, JsonNode> field = all.next();
         if ("title".equals(field.getValue().path("type").asText())) {
@@ -1101,7 +1101,7 @@ public final class NotionWorkspace {
   }
 
   private static String titleName(ObjectNode schema) {
-    Iterator<Map.Entry<String, JsonNode>> fields = schema.fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = schema.properties().iterator();
     while (fields.hasNext()) {
       Map.Entry<String, JsonNode> field = fields.next();
       if ("title".equals(field.getValue().path("type").asText())) {
@@ -1122,7 +1122,7 @@ public final class NotionWorkspace {
   }
 
   static String pageTitle(JsonNode page) {
-    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").fields();
+    Iterator<Map.Entry<String, JsonNode>> fields = page.path("properties").properties().iterator();
     while (fields.hasNext()) {
       JsonNode property = fields.next().getValue();
       if ("title".equals(property.path("type").asText())) {
