@@ -138,7 +138,7 @@ public final class LangChain4jLanguageModel implements LanguageModel {
     } catch (RuntimeException e) {
       throw ModelFailures.map(provider, e);
     }
-    return LangChain4jMapping.toModelResponse(response);
+    return LangChain4jMapping.toModelResponse(response, provider);
   }
 
   /**
@@ -158,7 +158,7 @@ public final class LangChain4jLanguageModel implements LanguageModel {
       if (signal instanceof Signal.Delta delta) {
         onTextDelta.accept(delta.text());
       } else if (signal instanceof Signal.Complete complete) {
-        return LangChain4jMapping.toModelResponse(complete.response());
+        return LangChain4jMapping.toModelResponse(complete.response(), provider);
       } else {
         throw ModelFailures.map(provider, ((Signal.Failed) signal).error());
       }

@@ -19,6 +19,7 @@ import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.output.FinishReason;
 import dev.nexus.core.conversation.ChatMessage;
 import dev.nexus.core.conversation.ChatMessage.AssistantMessage;
 import dev.nexus.core.conversation.ChatMessage.ToolResultMessage;
@@ -215,7 +216,7 @@ final class LangChain4jMapping {
    * The model's answer as a Nexus response. A tool call keeps the model's id when it has a valid,
    * unused one; otherwise (Gemini usually sends none) it gets a new unique id.
    */
-  static ModelResponse toModelResponse(ChatResponse response) {
+  static ModelResponse toModelResponse(ChatResponse response, String provider) {
     AiMessage message = response.aiMessage();
     String text = message == null || message.text() == null ? "" : message.text();
     List<ToolCall> calls = new ArrayList<>();
@@ -224,8 +225,16 @@ final class LangChain4jMapping {
       for (ToolExecutionRequest request : message.toolExecutionRequests()) {
         ToolCallId id = idFor(request.id(), used);
         used.add(id.value());
-        calls.add(new ToolCall(id, request.name(), parseArguments(request)));
+        calls.add(new ToolCall(id, request.name(), parseArguments(request, provider)));
       }
+    }
+    if (text.isEmpty()
+        && calls.isEmpty()
+        && response.finishReason() == FinishReason.CONTENT_FILTER) {
+      throw new ModelCallException(
+          ModelCallException.Reason.CONTENT_FILTERED,
+          provider + " declined to answer this request because of its content filter.",
+          null);
     }
     return new ModelResponse(text, calls, toUsage(response.tokenUsage()));
   }
@@ -241,7 +250,7 @@ final class LangChain4jMapping {
     return ToolCallId.random();
   }
 
-  private static Map<String, Object> parseArguments(ToolExecutionRequest request) {
+  private static Map<String, Object> parseArguments(ToolExecutionRequest request, String provider) {
     String arguments = request.arguments();
     if (arguments == null || arguments.isBlank()) {
       return Map.of();
@@ -252,7 +261,7 @@ final class LangChain4jMapping {
     } catch (JsonProcessingException e) {
       throw new ModelCallException(
           ModelCallException.Reason.INVALID_RESPONSE,
-          "the model asked for " + request.name() + " with arguments that are not a JSON object",
+          provider + " asked for " + request.name() + " with arguments that are not a JSON object.",
           e);
     }
   }

@@ -434,6 +434,20 @@ class GeminiLanguageModelTest {
     assertThat(gemini.requests()).hasSize(2);
   }
 
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void emptyAnswerBlockedForSafety_isAContentFilterRefusal(boolean streaming) {
+    gemini.enqueue(GeminiReply.text().withFinishReason("SAFETY"));
+
+    Throwable thrown = catchThrowable(() -> model(streaming).generate(ask("Hi"), deltas::add));
+
+    assertThat(thrown).isInstanceOf(ModelCallException.class);
+    assertThat(((ModelCallException) thrown).reason())
+        .isEqualTo(ModelCallException.Reason.CONTENT_FILTERED);
+    assertThat(thrown)
+        .hasMessage("Gemini declined to answer this request because of its content filter.");
+  }
+
   @Test
   void slowAnswer_pastTheTimeout_isRetriable() {
     gemini.enqueue(GeminiReply.text("late").withDelay(Duration.ofSeconds(3)));
