@@ -1,0 +1,117 @@
+package dev.nexus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import dev.nexus.testkit.gemini.FakeGeminiServer;
+import dev.nexus.testkit.gemini.GeminiReply;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+/** The Gemini path: the real LangChain4j client against the fake Gemini, streamed over SSE. */
+class GeminiPathTest {
+
+  private static final String SERVER_KEY = "server-key-0123456789";
+  private static final String OWN_KEY = "callers-own-key-9876543210";
+
+  @TempDir static Path data;
+  static SandboxServices fakes;
+  static FakeGeminiServer gemini;
+  static TestServer nexus;
+
+  @BeforeAll
+  static void start() {
+    fakes = SandboxServices.start(Clock.systemUTC());
+    gemini = FakeGeminiServer.start();
+    Map<String, String> env = TestServer.sandboxEnv(data);
+    env.put("NEXUS_GEMINI_API_KEY", SERVER_KEY);
+    env.put("NEXUS_GEMINI_BASE_URL", gemini.baseUrl());
+    nexus = TestServer.start(env, fakes);
+  }
+
+  @AfterAll
+  static void stop() {
+    nexus.close();
+    gemini.close();
+    fakes.close();
+  }
+
+  @Test
+  void gemini_streamsTextAndToolCallsThroughSse() {
+    String token = nexus.token("gem@example.com", null, null);
+    nexus.connect(token, "gmail");
+    String conversation = nexus.newConversation(token);
+    gemini.reset();
+    gemini
+        .enqueue(GeminiReply.functionCall("gmail_read_latest", Map.of("count", 2)))
+        .enqueue(GeminiReply.text("You have ", "two new ", "mails."));
+
+    List<TestServer.Sse> events = nexus.chatStream(token, conversation, "What is new?");
+
+    assertThat(events)
+        .extracting(TestServer.Sse::event)
+        .containsSubsequence("tool_call", "tool_result", "text", "done");
+    assertThat(events.get(0).data().get("tool").asText()).isEqualTo("gmail_read_latest");
+    assertThat(events)
+        .filteredOn(e -> e.event().equals("text"))
+        .extracting(e -> e.data().get("text").asText())
+        .containsExactly("You have ", "two new ", "mails.");
+    assertThat(gemini.requests()).hasSize(2);
+    assertThat(gemini.lastRequest().apiKey()).isEqualTo(SERVER_KEY);
+    assertThat(gemini.lastRequest().declaredFunctionNames())
+        .contains("gmail_send", "notion_create_page");
+    assertThat(gemini.lastRequest().functionResponses()).hasSize(1);
+  }
+
+  @Test
+  void ownKeyHeader_isUsedForThatRequestOnly_andNeverLoggedOrEchoed() {
+    Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      String token = nexus.token("byo@example.com", null, null);
+      String conversation = nexus.newConversation(token);
+      gemini.reset();
+      gemini.enqueue(GeminiReply.text("Hello with your key.")).enqueue(GeminiReply.invalidApiKey());
+
+      TestServer.Response ok =
+          nexus.post(
+              "/api/conversations/" + conversation + "/messages",
+              token,
+              Map.of("text", "hi"),
+              "X-Gemini-Api-Key",
+              OWN_KEY);
+      TestServer.Response refused =
+          nexus.post(
+              "/api/conversations/" + conversation + "/messages",
+              token,
+              Map.of("text", "again"),
+              "X-Gemini-Api-Key",
+              OWN_KEY);
+
+      assertThat(ok.status()).isEqualTo(200);
+      assertThat(gemini.requests()).extracting(r -> r.apiKey()).containsOnly(OWN_KEY);
+      assertThat(ok.body()).doesNotContain(OWN_KEY);
+      assertThat(refused.body()).contains("error").doesNotContain(OWN_KEY);
+      assertThat(logs.list).isNotEmpty();
+      for (ILoggingEvent event : logs.list) {
+        assertThat(event.getFormattedMessage()).doesNotContain(OWN_KEY).doesNotContain(SERVER_KEY);
+        if (event.getThrowableProxy() != null) {
+          assertThat(event.getThrowableProxy().getMessage()).doesNotContain(OWN_KEY);
+        }
+      }
+    } finally {
+      root.detachAppender(logs);
+    }
+  }
+}
