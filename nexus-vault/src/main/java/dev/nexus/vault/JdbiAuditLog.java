@@ -7,14 +7,17 @@ import dev.nexus.core.audit.AuditLog;
 import dev.nexus.core.audit.AuditQuery;
 import dev.nexus.core.audit.AuditRecord;
 import dev.nexus.core.audit.ChainVerification;
+import dev.nexus.core.error.ConfigurationException;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
 import org.jdbi.v3.core.statement.Query;
@@ -33,6 +36,28 @@ public final class JdbiAuditLog implements AuditLog {
   private static final String COLUMNS =
       "sequence, at, at_nanos, actor_id, action, target, details, previous_hash, hash";
 
+  /**
+   * One round trip: scope the implicit transaction to the organization, then one statement that
+   * creates or advances the head (locking it, which serializes appends of one organization only for
+   * this statement), hashes the new record in the database and inserts it.
+   */
+  private static final String APPEND_IN_ONE_ROUND_TRIP =
+      "SELECT set_config('"
+          + VaultDatabase.ORGANIZATION_SETTING
+          + "', ?, true); "
+          + "WITH head AS ("
+          + " INSERT INTO audit_head AS h (organization_id, sequence, previous_hash, hash)"
+          + " VALUES (?, 1, ?, ?) ON CONFLICT (organization_id) DO UPDATE SET"
+          + " sequence = h.sequence + 1, previous_hash = h.hash,"
+          + " hash = encode(sha256(convert_to(length(h.hash) || ':' || h.hash || ';'"
+          + " || length((h.sequence + 1)::text) || ':' || (h.sequence + 1)::text || ';' || ?,"
+          + " 'UTF8')), 'hex')"
+          + " RETURNING sequence, previous_hash, hash)"
+          + " INSERT INTO audit_event (organization_id, "
+          + COLUMNS
+          + ") SELECT ?, sequence, ?, ?, ?, ?, ?, ?, previous_hash, hash FROM head"
+          + " RETURNING sequence, previous_hash, hash";
+
   private final Jdbi jdbi;
 
   public JdbiAuditLog(Jdbi jdbi) {
@@ -43,47 +68,78 @@ public final class JdbiAuditLog implements AuditLog {
   public AuditRecord append(AuditEvent event) {
     Objects.requireNonNull(event, "event");
     OrganizationId organization = event.organization();
-    return Tenancy.inOrganization(
-        jdbi,
-        organization,
-        "appending an audit event",
-        handle -> {
-          // Creates the head on the first append and locks it either way; a concurrent append of
-          // the same organization waits here and then reads the head this one leaves.
-          Head head =
-              handle
-                  .createQuery(
-                      "INSERT INTO audit_head (organization_id, sequence, hash)"
-                          + " VALUES (:org, 0, :genesis) ON CONFLICT (organization_id)"
-                          + " DO UPDATE SET sequence = audit_head.sequence"
-                          + " RETURNING sequence, hash")
-                  .bind("org", organization.value())
-                  .bind("genesis", AuditChain.GENESIS)
-                  .map((row, context) -> new Head(row.getLong("sequence"), row.getString("hash")))
-                  .one();
-          long sequence = head.sequence() + 1;
-          String hash = AuditChain.hash(head.hash(), sequence, event);
-          handle
-              .createUpdate(
-                  "WITH appended AS (INSERT INTO audit_event (organization_id, "
-                      + COLUMNS
-                      + ") VALUES (:org, :sequence, :at, :atNanos, :actor, :action, :target,"
-                      + " :details, :previousHash, :hash))"
-                      + " UPDATE audit_head SET sequence = :sequence, hash = :hash"
-                      + " WHERE organization_id = :org")
-              .bind("org", organization.value())
-              .bind("sequence", sequence)
-              .bindByType("at", Instants.timestamp(event.at()), OffsetDateTime.class)
-              .bind("atNanos", Instants.nanos(event.at()))
-              .bind("actor", event.actor() == null ? null : event.actor().value())
-              .bind("action", event.action().name())
-              .bind("target", event.target())
-              .bind("details", JsonCodec.writeDetails(event.details()))
-              .bind("previousHash", head.hash())
-              .bind("hash", hash)
-              .execute();
-          return new AuditRecord(sequence, event, head.hash(), hash);
-        });
+    String suffix = encodedAfterSequence(event);
+    String firstHash = AuditChain.hash(AuditChain.GENESIS, 1, event);
+    AuditRecord record =
+        Failures.translate(
+            "appending an audit event",
+            () ->
+                jdbi.withHandle(
+                    handle -> {
+                      try (PreparedStatement statement =
+                          handle.getConnection().prepareStatement(APPEND_IN_ONE_ROUND_TRIP)) {
+                        int i = 1;
+                        statement.setString(i++, organization.value());
+                        statement.setString(i++, organization.value());
+                        statement.setString(i++, AuditChain.GENESIS);
+                        statement.setString(i++, firstHash);
+                        statement.setString(i++, suffix);
+                        statement.setString(i++, organization.value());
+                        statement.setObject(i++, Instants.timestamp(event.at()));
+                        statement.setInt(i++, Instants.nanos(event.at()));
+                        statement.setString(
+                            i++, event.actor() == null ? null : event.actor().value());
+                        statement.setString(i++, event.action().name());
+                        statement.setString(i++, event.target());
+                        statement.setString(i, JsonCodec.writeDetails(event.details()));
+                        statement.execute();
+                        if (!statement.getMoreResults()) {
+                          throw new IllegalStateException("the audit append returned no result");
+                        }
+                        try (ResultSet row = statement.getResultSet()) {
+                          row.next();
+                          return new AuditRecord(
+                              row.getLong("sequence"),
+                              event,
+                              row.getString("previous_hash"),
+                              row.getString("hash"));
+                        }
+                      } catch (SQLException e) {
+                        throw new ConnectionException(e);
+                      }
+                    }));
+    // The database computed the hash from the same encoding; a difference would mean it does not
+    // store text as UTF-8, and verify() would report the chain broken at this record.
+    String expected = AuditChain.hash(record.previousHash(), record.sequence(), event);
+    if (!expected.equals(record.hash())) {
+      throw new ConfigurationException(
+          "the vault database hashed audit record "
+              + record.sequence()
+              + " differently; its encoding must be UTF8");
+    }
+    return record;
+  }
+
+  /**
+   * {@link AuditChain}'s encoding of everything after the sequence number, so that the database can
+   * put the previous hash and the sequence in front and hash the whole under the head's lock.
+   */
+  static String encodedAfterSequence(AuditEvent event) {
+    StringBuilder text = new StringBuilder(256);
+    field(text, event.organization().value());
+    field(text, event.at().toString());
+    field(text, event.actor() == null ? "" : event.actor().value());
+    field(text, event.action().name());
+    field(text, event.target());
+    for (Map.Entry<String, String> detail : event.details().entrySet()) {
+      field(text, detail.getKey());
+      field(text, detail.getValue());
+    }
+    return text.toString();
+  }
+
+  private static void field(StringBuilder text, String value) {
+    text.append(value.length()).append(':').append(value).append(';');
   }
 
   @Override

@@ -79,6 +79,31 @@ class AuditAppendOnlyTest {
         .isEqualTo(at);
   }
 
+  @Test
+  void append_nonAsciiContent_isHashedByTheDatabaseExactlyAsByAuditChain() {
+    // given: text whose UTF-16 length, code point count and UTF-8 length all differ
+    OrganizationId organization = SharedDatabase.freshOrganization();
+    AuditEvent event =
+        new AuditEvent(
+            organization,
+            Instant.now(),
+            UserId.of("zoe@example.test"),
+            AuditAction.TOOL_CALL_EXECUTED,
+            "notion_create_page 📝 “Résumé”",
+            Map.of("title", "Zoë’s notes ✓ 🚀", "risk", "WRITE"));
+
+    // when
+    dev.nexus.core.audit.AuditRecord first = log.append(event);
+    dev.nexus.core.audit.AuditRecord second = log.append(event);
+
+    // then
+    assertThat(first.hash())
+        .isEqualTo(dev.nexus.core.audit.AuditChain.hash(first.previousHash(), 1, event));
+    assertThat(second.previousHash()).isEqualTo(first.hash());
+    assertThat(log.verify(organization).isIntact()).isTrue();
+    assertThat(log.verify(organization).checked()).isEqualTo(2);
+  }
+
   private static AuditEvent event(OrganizationId organization, String target) {
     return new AuditEvent(
         organization,
