@@ -166,16 +166,17 @@ final class NotionOperations {
       body.putObject("parent").put("type", "data_source_id").put("data_source_id", dataSource);
       properties.putObject(titleName).set("title", MarkdownBlocks.plainRichText(title));
     } else {
-      String parent =
+      java.util.Optional<String> parent =
           parentPage
               .map(value -> NotionIds.normalize(value, "parent_page_id"))
-              .or(() -> java.util.Optional.ofNullable(settings.defaultParentPageId()))
-              .orElseThrow(
-                  () ->
-                      new InvalidInputException(
-                          "notion_create_page needs 'parent_page_id' or 'parent_data_source_id';"
-                              + " no default parent page is configured"));
-      body.putObject("parent").put("type", "page_id").put("page_id", parent);
+              .or(() -> java.util.Optional.ofNullable(settings.defaultParentPageId()));
+      if (parent.isPresent()) {
+        body.putObject("parent").put("type", "page_id").put("page_id", parent.get());
+      } else {
+        // Nexus connects as a public integration, which may create a private page at the top of
+        // the user's workspace.
+        body.putObject("parent").put("type", "workspace").put("workspace", true);
+      }
       properties.putObject("title").set("title", MarkdownBlocks.plainRichText(title));
     }
     body.set("properties", properties);

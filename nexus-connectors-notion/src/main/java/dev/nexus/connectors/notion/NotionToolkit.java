@@ -100,7 +100,9 @@ public final class NotionToolkit implements Toolkit {
                     Parameter.requiredString("title", "The new page's title.").withMaxLength(2000),
                     Parameter.optionalString("content", "The page's content as simple Markdown."),
                     Parameter.optionalString(
-                        "parent_page_id", "The page to create it under (id or URL)."),
+                        "parent_page_id",
+                        "The page to create it under (id or URL). Without a parent the page is"
+                            + " created privately at the top of the user's workspace."),
                     Parameter.optionalString(
                         "parent_data_source_id",
                         "The data source (database) to add it to, instead of a parent page.")),

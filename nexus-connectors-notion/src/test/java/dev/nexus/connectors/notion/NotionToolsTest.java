@@ -232,15 +232,15 @@ class NotionToolsTest {
   }
 
   @Test
-  void createPage_withoutAParentOrDefault_isAClearError() {
+  void createPage_withoutAParentOrDefault_createsAPrivatePageAtTheWorkspaceTop() {
     ToolResult result = bed.call("notion_create_page", Map.of("title", "Orphan"));
 
-    assertThat(result.status()).isEqualTo(ToolResult.Status.ERROR);
-    assertThat(result.content())
-        .isEqualTo(
-            "notion_create_page needs 'parent_page_id' or 'parent_data_source_id'; no default"
-                + " parent page is configured");
-    assertThat(bed.server.requests()).isEmpty();
+    String id = createdId(result);
+    assertThat(bed.workspace.page(id).orElseThrow().path("parent").path("type").asText())
+        .isEqualTo("workspace");
+    assertThat(bed.workspace.page(id).orElseThrow().path("parent").path("workspace").asBoolean())
+        .isTrue();
+    assertThat(bed.workspace.title(id)).contains("Orphan");
   }
 
   @Test

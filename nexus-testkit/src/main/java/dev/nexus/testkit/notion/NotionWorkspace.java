@@ -498,10 +498,14 @@ public final class NotionWorkspace {
       validateBlocks(childBlocks, "body.children", 0);
     }
     String pageId;
-    if ("page_id".equals(type)) {
-      String parentId = normalizeId(parent.path("page_id").asText(), "body.parent.page_id");
-      ObjectNode parentPage = existingPage(parentId);
-      if (parentPage.path("in_trash").asBoolean()) {
+    boolean atWorkspace =
+        parent.isMissingNode() || "workspace".equals(type) || parent.path("workspace").asBoolean();
+    if ("page_id".equals(type) || atWorkspace) {
+      // A public integration may omit the parent (or send workspace: true) to create a private
+      // page at the top of the workspace.
+      String parentId =
+          atWorkspace ? null : normalizeId(parent.path("page_id").asText(), "body.parent.page_id");
+      if (parentId != null && existingPage(parentId).path("in_trash").asBoolean()) {
         throw NotionApiError.validation(
             "Can't edit block that is archived. You must unarchive the block before editing.");
       }
@@ -523,7 +527,11 @@ public final class NotionWorkspace {
             entry.getValue().has("title") ? entry.getValue().get("title") : entry.getValue();
         titleProperty.set("title", richText(value, "body.properties.title.title"));
       }
-      pageId = storePage(parent("page_id", parentId), properties, parentId);
+      ObjectNode parentNode =
+          parentId == null
+              ? NODES.objectNode().put("type", "workspace").put("workspace", true)
+              : parent("page_id", parentId);
+      pageId = storePage(parentNode, properties, parentId);
     } else if ("data_source_id".equals(type) || "database_id".equals(type)) {
       String dataSourceId;
       if ("database_id".equals(type)) {
