@@ -108,6 +108,30 @@ class GmailFaultsTest {
   }
 
   @Test
+  void rateLimited_withAnHttpDateRetryAfterBeyondTheCap_failsAtOnce() {
+    String inOneMinute =
+        java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME.format(
+            bed.clock.instant().plusSeconds(60).atZone(java.time.ZoneOffset.UTC));
+    bed.fake.fail("messages.list", new Fault.Status(429, "rateLimitExceeded", inOneMinute));
+
+    ToolResult result = bed.call("gmail_search", Map.of("query", "anna"));
+
+    assertThat(result.content())
+        .isEqualTo("Gmail is limiting the rate of requests; try the mail search again later.");
+    assertThat(bed.fake.requestCount("messages.list")).isEqualTo(1);
+  }
+
+  @Test
+  void rateLimitedByGmailsForbiddenReason_isTreatedAsARateLimit() {
+    bed.fake.fail("messages.list", Fault.status(403, "userRateLimitExceeded"));
+
+    ToolResult result = bed.call("gmail_search", Map.of("query", "anna"));
+
+    assertThat(result.isSuccess()).isTrue();
+    assertThat(bed.fake.requestCount("messages.list")).isEqualTo(2);
+  }
+
+  @Test
   void rateLimited_askingLongerThanTheCap_failsAtOnceAsRetriable() {
     bed.fake.fail("messages.list", Fault.rateLimited(60));
 

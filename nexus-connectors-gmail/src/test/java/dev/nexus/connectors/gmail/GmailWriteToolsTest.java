@@ -281,6 +281,21 @@ class GmailWriteToolsTest {
   }
 
   @Test
+  void reply_toTheUsersOwnMessage_goesToItsRecipients() throws Exception {
+    StoredMessage own =
+        bed.mailbox.messages().stream()
+            .filter(m -> m.header("Message-ID").equals("<q3-report-2@gmail.test>"))
+            .findFirst()
+            .orElseThrow();
+
+    bed.call("gmail_reply", Map.of("message_id", own.id(), "body", "One more thing."));
+
+    MimeMessage mime = bed.mailbox.sent().get(bed.mailbox.sent().size() - 1).mime();
+    assertThat(addresses(mime.getRecipients(RecipientType.TO)))
+        .containsExactly("anna.lind@example.com");
+  }
+
+  @Test
   void replyAll_copiesTheOthersButNotTheUser() throws Exception {
     String id = bed.idOf("Grüße aus München – Termin am Dienstag?");
 
