@@ -126,7 +126,7 @@ public final class Mailbox {
             t,
             Set.of("INBOX", "IMPORTANT", projects));
     deliver(
-        plainWithThread(
+        plain(
             email,
             "Anna Lind <anna.lind@example.com>",
             "Re: Q3 report draft",
@@ -137,7 +137,7 @@ public final class Mailbox {
         Set.of("SENT"),
         first.threadId());
     deliver(
-        plainWithThread(
+        plain(
             "Anna Lind <anna.lind@example.com>",
             email,
             "Re: Q3 report draft",
@@ -296,11 +296,6 @@ public final class Mailbox {
   }
 
   private static MimeMessage plain(
-      String from, String to, String subject, String messageId, String refs, String body) {
-    return plainWithThread(from, to, subject, messageId, refs, body);
-  }
-
-  private static MimeMessage plainWithThread(
       String from, String to, String subject, String messageId, String refs, String body) {
     try {
       MimeMessage message = base(from, to, subject);
