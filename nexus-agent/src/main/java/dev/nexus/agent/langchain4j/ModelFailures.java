@@ -1,5 +1,6 @@
 package dev.nexus.agent.langchain4j;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.langchain4j.exception.AuthenticationException;
 import dev.langchain4j.exception.ContentFilteredException;
 import dev.langchain4j.exception.HttpException;
@@ -64,6 +65,12 @@ final class ModelFailures {
     }
     if (has(failure, InvalidRequestException.class)) {
       return forStatus(provider, 400, null, failure);
+    }
+    if (has(failure, JsonProcessingException.class)) {
+      return new ModelCallException(
+          Reason.INVALID_RESPONSE,
+          provider + " answered something that could not be read.",
+          failure);
     }
     if (has(failure, UnresolvedModelServerException.class)
         || has(failure, UnresolvedAddressException.class)

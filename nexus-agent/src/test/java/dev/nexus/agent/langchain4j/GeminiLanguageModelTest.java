@@ -449,6 +449,28 @@ class GeminiLanguageModelTest {
   }
 
   @Test
+  void garbledAnswer_isAnInvalidResponse() {
+    gemini.enqueue(GeminiReply.garbled());
+
+    Throwable thrown = catchThrowable(() -> model(false).generate(ask("Hi"), deltas::add));
+
+    assertThat(thrown).isInstanceOf(ModelCallException.class);
+    assertThat(((ModelCallException) thrown).reason())
+        .isEqualTo(ModelCallException.Reason.INVALID_RESPONSE);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void droppedConnection_isRetriable(boolean streaming) {
+    gemini.enqueue(GeminiReply.disconnect());
+
+    Throwable thrown = catchThrowable(() -> model(streaming).generate(ask("Hi"), deltas::add));
+
+    assertThat(thrown).isInstanceOf(RetriableException.class);
+    assertNoKeyAnywhere(thrown);
+  }
+
+  @Test
   void slowAnswer_pastTheTimeout_isRetriable() {
     gemini.enqueue(GeminiReply.text("late").withDelay(Duration.ofSeconds(3)));
     LanguageModel model =

@@ -3,6 +3,7 @@ package dev.nexus.agent.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import com.fasterxml.jackson.core.JsonParseException;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.data.message.AiMessage;
@@ -326,8 +327,16 @@ class LangChain4jLanguageModelTest {
                 r -> {
                   throw new IllegalStateException("secret-ish internal detail");
                 }));
+    LangChain4jLanguageModel garbled =
+        new LangChain4jLanguageModel(
+            "Acme",
+            chatModel(
+                r -> {
+                  throw new RuntimeException(new JsonParseException(null, "unexpected token"));
+                }));
     ModelRequest request = new ModelRequest("", List.of(new UserMessage("Hi")), List.of());
 
+    Throwable unreadable = catchThrowable(() -> garbled.generate(request, deltas::add));
     Throwable rate = catchThrowable(() -> limited.generate(request, deltas::add));
     Throwable content = catchThrowable(() -> filtered.generate(request, deltas::add));
     Throwable bug = catchThrowable(() -> buggy.generate(request, deltas::add));
@@ -335,6 +344,8 @@ class LangChain4jLanguageModelTest {
     assertThat(rate).isInstanceOf(RetriableException.class).hasMessageStartingWith("Acme is rate");
     assertThat(((ModelCallException) content).reason())
         .isEqualTo(ModelCallException.Reason.CONTENT_FILTERED);
+    assertThat(((ModelCallException) unreadable).reason())
+        .isEqualTo(ModelCallException.Reason.INVALID_RESPONSE);
     assertThat(bug)
         .isInstanceOf(ModelCallException.class)
         .hasMessage("Acme failed unexpectedly (IllegalStateException).");

@@ -40,9 +40,10 @@ import java.util.regex.Pattern;
  *
  * <p>Answers are scripted per test and consumed in order, one per request, whatever the model or
  * the endpoint: {@link #enqueue(GeminiReply)} text, function calls (with or without ids), text and
- * function calls together, or an error status with Gemini's error body ({@code {"error":{code,
- * message, status}}}). When the script is empty the {@linkplain #fallback(GeminiReply) fallback}
- * answers; by default it is a 500 saying so, so a test that calls once too often fails loudly.
+ * function calls together, an error status with Gemini's error body ({@code {"error":{code,
+ * message, status}}}), a garbled body or a dropped connection. When the script is empty the
+ * {@linkplain #fallback(GeminiReply) fallback} answers; by default it is a 500 saying so, so a test
+ * that calls once too often fails loudly.
  *
  * <p>Like Gemini, it refuses (400) a request in which a model turn with N function calls is not
  * followed by one user turn with N function responses; such a request consumes no scripted reply.
@@ -213,6 +214,20 @@ public final class FakeGeminiServer implements AutoCloseable {
       GeminiReply reply = nextReply(request);
       if (!reply.delay().isZero()) {
         sleep(reply.delay());
+      }
+      if (reply.fault() == GeminiReply.Fault.DISCONNECT) {
+        exchange.getResponseBody().close();
+        return;
+      }
+      if (reply.fault() == GeminiReply.Fault.GARBLED) {
+        byte[] cut =
+            "{\"candidates\": [{\"content\": {\"parts\": [{\"te".getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json; charset=UTF-8");
+        exchange.sendResponseHeaders(200, cut.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(cut);
+        }
+        return;
       }
       if (reply.isError()) {
         sendJson(

@@ -51,6 +51,14 @@ public final class GeminiReply {
   private final Usage usage;
   private final String finishReason;
   private final Duration delay;
+  private final Fault fault;
+
+  /** A broken answer instead of a valid one. */
+  enum Fault {
+    NONE,
+    GARBLED,
+    DISCONNECT
+  }
 
   private GeminiReply(
       int status,
@@ -61,7 +69,8 @@ public final class GeminiReply {
       List<FunctionCall> functionCalls,
       Usage usage,
       String finishReason,
-      Duration delay) {
+      Duration delay,
+      Fault fault) {
     this.status = status;
     this.errorMessage = errorMessage;
     this.errorStatus = errorStatus;
@@ -71,6 +80,7 @@ public final class GeminiReply {
     this.usage = usage;
     this.finishReason = finishReason;
     this.delay = delay;
+    this.fault = fault;
   }
 
   /** A text answer; streamed, each chunk is one event. Usage defaults to a rough count. */
@@ -86,7 +96,8 @@ public final class GeminiReply {
         List.of(),
         new Usage(10, Math.max(1, String.join("", list).length() / 4), 0),
         "STOP",
-        Duration.ZERO);
+        Duration.ZERO,
+        Fault.NONE);
   }
 
   /** An answer with one function call and no text. */
@@ -118,7 +129,8 @@ public final class GeminiReply {
         List.of(),
         new Usage(0, 0, 0),
         null,
-        Duration.ZERO);
+        Duration.ZERO,
+        Fault.NONE);
   }
 
   /** What Gemini answers to a wrong API key: 400 INVALID_ARGUMENT, reason API_KEY_INVALID. */
@@ -132,7 +144,38 @@ public final class GeminiReply {
         List.of(),
         new Usage(0, 0, 0),
         null,
-        Duration.ZERO);
+        Duration.ZERO,
+        Fault.NONE);
+  }
+
+  /** A 200 answer whose body is cut off mid-JSON, so the client cannot read it. */
+  public static GeminiReply garbled() {
+    return new GeminiReply(
+        200,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(),
+        new Usage(0, 0, 0),
+        "STOP",
+        Duration.ZERO,
+        Fault.GARBLED);
+  }
+
+  /** No answer at all: the connection is closed before any response is sent. */
+  public static GeminiReply disconnect() {
+    return new GeminiReply(
+        200,
+        null,
+        null,
+        null,
+        List.of(),
+        List.of(),
+        new Usage(0, 0, 0),
+        "STOP",
+        Duration.ZERO,
+        Fault.DISCONNECT);
   }
 
   /** A copy that also carries these function calls (after its text). */
@@ -149,7 +192,8 @@ public final class GeminiReply {
         all,
         new Usage(usage.promptTokens(), usage.candidatesTokens() + 5 * calls.length, 0),
         finishReason,
-        delay);
+        delay,
+        fault);
   }
 
   /** A copy reporting these token counts. */
@@ -164,7 +208,8 @@ public final class GeminiReply {
         functionCalls,
         new Usage(promptTokens, candidatesTokens, 0),
         finishReason,
-        delay);
+        delay,
+        fault);
   }
 
   /** A copy with this {@code finishReason} (default {@code STOP}). */
@@ -179,7 +224,8 @@ public final class GeminiReply {
         functionCalls,
         usage,
         Objects.requireNonNull(finishReason, "finishReason"),
-        delay);
+        delay,
+        fault);
   }
 
   /** A copy answered only after {@code delay} (to test timeouts). */
@@ -193,7 +239,8 @@ public final class GeminiReply {
         functionCalls,
         usage,
         finishReason,
-        Objects.requireNonNull(delay, "delay"));
+        Objects.requireNonNull(delay, "delay"),
+        fault);
   }
 
   /** Whether this answer is an HTTP error. */
@@ -244,6 +291,10 @@ public final class GeminiReply {
 
   Duration delay() {
     return delay;
+  }
+
+  Fault fault() {
+    return fault;
   }
 
   private void requireSuccess() {

@@ -2,10 +2,12 @@ package dev.nexus.testkit.gemini;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nexus.testkit.gemini.GeminiReply.FunctionCall;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -208,6 +210,18 @@ class FakeGeminiServerTest {
     assertThat(response.statusCode()).isEqualTo(400);
     assertThat(response.body()).contains("number of function response parts");
     assertThat(gemini.remainingReplies()).isEqualTo(1);
+  }
+
+  @Test
+  void faults_garbleTheBodyOrDropTheConnection() throws Exception {
+    gemini.enqueue(GeminiReply.garbled()).enqueue(GeminiReply.disconnect());
+
+    HttpResponse<String> garbled = post("/models/m:generateContent", REQUEST);
+    Throwable dropped = catchThrowable(() -> post("/models/m:generateContent", REQUEST));
+
+    assertThat(garbled.statusCode()).isEqualTo(200);
+    assertThatThrownBy(() -> JSON.readTree(garbled.body())).isInstanceOf(IOException.class);
+    assertThat(dropped).isInstanceOf(IOException.class);
   }
 
   @Test
