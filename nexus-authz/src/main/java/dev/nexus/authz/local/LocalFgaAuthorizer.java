@@ -14,7 +14,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Consumer;
 
 /**
@@ -113,7 +113,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     SubjectRef user = request.subject();
     validateUser(user);
     TupleReader contextual = contextual(request.contextualTuples());
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       TupleReader reader =
@@ -166,7 +166,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     validateUser(subject);
     TupleReader contextual = contextual(contextualTuples);
     List<ObjectRef> objects = new ArrayList<>();
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       TupleReader reader =
@@ -228,7 +228,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
       if (storage.durable != null) {
         storage.durable.write(writes, deletes);
       }
-      Lock lock = storage.lock.writeLock();
+      Lock lock = storage.writeLock;
       lock.lock();
       try {
         deletes.forEach(storage.index::remove);
@@ -244,7 +244,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
   /** Whether the tuple is stored. */
   public boolean contains(RelationshipTuple tuple) {
     Objects.requireNonNull(tuple, "tuple");
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       return containsUnlocked(tuple);
@@ -257,7 +257,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
   public List<RelationshipTuple> read(ObjectRef object) {
     Objects.requireNonNull(object, "object");
     List<RelationshipTuple> tuples = new ArrayList<>();
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       storage.index.forEachTupleOf(object, tuples::add);
@@ -271,7 +271,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
   public void scan(Consumer<RelationshipTuple> sink) {
     Objects.requireNonNull(sink, "sink");
     List<RelationshipTuple> tuples = new ArrayList<>();
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       storage.index.forEach(tuples::add);
@@ -283,7 +283,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
 
   /** How many tuples are stored. */
   public long size() {
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       return storage.index.size();
@@ -374,7 +374,7 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
 
   private void refuseExistingOrMissing(
       List<RelationshipTuple> writes, List<RelationshipTuple> deletes) {
-    Lock lock = storage.lock.readLock();
+    Lock lock = storage.readLock;
     lock.lock();
     try {
       for (RelationshipTuple tuple : writes) {
@@ -407,7 +407,16 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
   private static final class Storage {
     final TupleIndex index;
     final RelationshipStore durable;
-    final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
+
+    /**
+     * Readers and the writer. A StampedLock, because taking its read lock stores no object
+     * reference: ReentrantReadWriteLock records its first reader in a field, and with G1 that store
+     * into a long-lived object costs a card-marking barrier on every check.
+     */
+    private final StampedLock lock = new StampedLock();
+
+    final Lock readLock = lock.asReadLock();
+    final Lock writeLock = lock.asWriteLock();
 
     /** Keeps writes in one order in the durable store and the index. */
     final ReentrantLock writer = new ReentrantLock();
