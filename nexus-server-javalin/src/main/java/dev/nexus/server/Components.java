@@ -70,5 +70,11 @@ public record Components(
      * organization} is given, valid for {@code ttlSeconds}.
      */
     String mint(String userId, String email, Optional<String> organization, long ttlSeconds);
+
+    /**
+     * The account a sandbox user signs in with at the fake providers, so each user gets their own
+     * seeded mailbox and workspace.
+     */
+    Optional<String> loginHint(String userId);
   }
 }

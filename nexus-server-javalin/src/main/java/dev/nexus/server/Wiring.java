@@ -56,6 +56,9 @@ public final class Wiring {
   private static final Logger LOG = LoggerFactory.getLogger(Wiring.class);
   private static final String SANDBOX_AUDIENCE = "https://nexus.sandbox/api";
 
+  /** Sandbox users are named {@code sandbox|<email>}. */
+  public static final String SANDBOX_USER_PREFIX = "sandbox|";
+
   private Wiring() {}
 
   /**
@@ -219,18 +222,29 @@ public final class Wiring {
   }
 
   private static SandboxIssuer sandboxIssuer(FakeAuth0Server issuer, Clock clock) {
-    return (userId, email, organization, ttlSeconds) -> {
-      Instant now = clock.instant();
-      FakeAuth0Server.TokenBuilder token =
-          issuer
-              .token()
-              .subject(userId)
-              .audience(SANDBOX_AUDIENCE)
-              .issuedAt(now)
-              .expiresAt(now.plusSeconds(ttlSeconds))
-              .claim("email", email);
-      organization.ifPresent(token::organization);
-      return token.sign();
+    return new SandboxIssuer() {
+      @Override
+      public String mint(
+          String userId, String email, Optional<String> organization, long ttlSeconds) {
+        Instant now = clock.instant();
+        FakeAuth0Server.TokenBuilder token =
+            issuer
+                .token()
+                .subject(userId)
+                .audience(SANDBOX_AUDIENCE)
+                .issuedAt(now)
+                .expiresAt(now.plusSeconds(ttlSeconds))
+                .claim("email", email);
+        organization.ifPresent(token::organization);
+        return token.sign();
+      }
+
+      @Override
+      public Optional<String> loginHint(String userId) {
+        return userId.startsWith(SANDBOX_USER_PREFIX)
+            ? Optional.of(userId.substring(SANDBOX_USER_PREFIX.length()))
+            : Optional.empty();
+      }
     };
   }
 

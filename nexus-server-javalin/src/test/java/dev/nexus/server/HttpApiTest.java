@@ -135,6 +135,35 @@ class HttpApiTest {
   }
 
   @Test
+  void eachSandboxUser_connectsTheirOwnMailbox() {
+    String ann = nexus.token("ann@example.com", "org-mail", "member");
+    String bob = nexus.token("bob@example.com", "org-mail", "member");
+
+    nexus.connect(ann, "gmail");
+    nexus.connect(bob, "gmail");
+
+    assertThat(mailboxOf(ann)).isEqualTo("ann@example.com");
+    assertThat(mailboxOf(bob)).isEqualTo("bob@example.com");
+  }
+
+  private static String mailboxOf(String token) {
+    JsonNode me = nexus.get("/api/me", token).json();
+    String access =
+        nexus
+            .components
+            .vault()
+            .find(
+                new dev.nexus.core.vault.GrantKey(
+                    dev.nexus.core.identity.OrganizationId.of(me.get("organization").asText()),
+                    dev.nexus.core.identity.UserId.of(me.get("user").asText()),
+                    dev.nexus.core.vault.ProviderId.GMAIL))
+            .orElseThrow()
+            .accessToken()
+            .reveal();
+    return fakes.gmail().mailbox(access).email();
+  }
+
+  @Test
   void members_onlyAdminsManage_andTheLastAdminStays() {
     String admin = nexus.token("admin@example.com", "org-m", "admin");
     String member = nexus.token("member@example.com", "org-m", "member");

@@ -10,9 +10,12 @@ import com.google.api.client.auth.oauth2.TokenResponseException;
 import com.google.api.client.http.GenericUrl;
 import com.google.api.client.http.HttpRequest;
 import com.google.api.client.http.HttpResponse;
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.HttpTransport;
 import com.google.api.client.http.UrlEncodedContent;
 import com.google.api.client.json.JsonFactory;
+import com.google.api.services.gmail.Gmail;
+import com.google.api.services.gmail.model.Profile;
 import dev.nexus.core.error.ConfigurationException;
 import dev.nexus.core.error.InvalidInputException;
 import dev.nexus.core.error.ProviderException;
@@ -41,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * Google's OAuth 2.0 flow for a user connecting Gmail: the consent URL (authorization code with
  * PKCE S256, offline access so Google issues a refresh token, and consent asked every time so it
  * does), the code exchange, refresh and revocation, through the token classes of
- * google-oauth-client.
+ * google-oauth-client. A new grant is labelled with the account's address from Gmail's profile
+ * when the granted scopes allow reading it.
  */
 public final class GoogleOAuthProvider implements OAuthProvider {
 
@@ -55,13 +59,19 @@ public final class GoogleOAuthProvider implements OAuthProvider {
               .collect(Collectors.toCollection(LinkedHashSet::new)));
 
   private final GoogleOAuthSettings settings;
+  private final URI apiRoot;
   private final HttpTransport transport;
   private final JsonFactory json;
   private final Clock clock;
 
   GoogleOAuthProvider(
-      GoogleOAuthSettings settings, HttpTransport transport, JsonFactory json, Clock clock) {
+      GoogleOAuthSettings settings,
+      URI apiRoot,
+      HttpTransport transport,
+      JsonFactory json,
+      Clock clock) {
     this.settings = Objects.requireNonNull(settings, "settings");
+    this.apiRoot = Objects.requireNonNull(apiRoot, "apiRoot");
     this.transport = Objects.requireNonNull(transport, "transport");
     this.json = Objects.requireNonNull(json, "json");
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -91,6 +101,7 @@ public final class GoogleOAuthProvider implements OAuthProvider {
     url.setCodeChallengeMethod("S256");
     url.set("access_type", "offline");
     url.set("prompt", "consent");
+    request.optionalLoginHint().ifPresent(hint -> url.set("login_hint", hint));
     return URI.create(url.build());
   }
 
@@ -107,7 +118,8 @@ public final class GoogleOAuthProvider implements OAuthProvider {
                 transport, json, new GenericUrl(settings.tokenEndpoint()), code)
             .setRedirectUri(redirectUri.toString());
     request.set("code_verifier", codeVerifier);
-    return issued(execute("exchange", request), null);
+    TokenResponse response = execute("exchange", request);
+    return issued(response, accountAddress(response.getAccessToken()));
   }
 
   @Override
@@ -145,6 +157,41 @@ public final class GoogleOAuthProvider implements OAuthProvider {
       log("revoke", -1, started);
       throw new RetriableException(
           "Google could not be reached to revoke the Gmail grant; try again later.", null, e);
+    }
+  }
+
+  /**
+   * The connected account's address from Gmail's profile, to label the grant; null when the grant
+   * cannot read it or Gmail does not answer (the label is only for display).
+   */
+  private String accountAddress(String accessToken) {
+    if (accessToken == null || accessToken.isEmpty()) {
+      return null;
+    }
+    long started = System.nanoTime();
+    try {
+      Profile profile =
+          new Gmail.Builder(
+                  transport,
+                  json,
+                  request -> {
+                    request.getHeaders().setAuthorization("Bearer " + accessToken);
+                    timeouts(request);
+                  })
+              .setRootUrl(apiRoot.toString())
+              .setApplicationName("nexus")
+              .build()
+              .users()
+              .getProfile("me")
+              .execute();
+      log("profile", 200, started);
+      return profile.getEmailAddress();
+    } catch (HttpResponseException e) {
+      log("profile", e.getStatusCode(), started);
+      return null;
+    } catch (IOException e) {
+      log("profile", -1, started);
+      return null;
     }
   }
 

@@ -67,7 +67,11 @@ final class ConnectionFlow {
 
   /** The provider's consent URL for {@code principal}, with a sealed state and PKCE. */
   URI authorizationUrl(
-      Principal principal, ProviderId provider, OAuthProvider oauth, URI redirectUri) {
+      Principal principal,
+      ProviderId provider,
+      OAuthProvider oauth,
+      URI redirectUri,
+      String loginHint) {
     String verifier = Pkce.newVerifier();
     Map<String, Object> payload = new LinkedHashMap<>();
     payload.put("o", principal.organization().value());
@@ -77,7 +81,8 @@ final class ConnectionFlow {
     payload.put("e", clock.instant().plus(STATE_TTL).getEpochSecond());
     String state = seal(payload);
     return oauth.authorizationUrl(
-        new AuthorizationRequest(state, Pkce.challenge(verifier), redirectUri, oauth.scopes()));
+        new AuthorizationRequest(
+            state, Pkce.challenge(verifier), redirectUri, oauth.scopes(), loginHint));
   }
 
   /**

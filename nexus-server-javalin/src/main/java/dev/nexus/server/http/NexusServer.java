@@ -39,6 +39,7 @@ import dev.nexus.core.vault.OAuthProvider;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.server.Components;
 import dev.nexus.server.ServerSettings;
+import dev.nexus.server.Wiring;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
@@ -436,7 +437,7 @@ public final class NexusServer implements AutoCloseable {
     String organization = Json.optionalText(body, "organization", 64);
     String roleName = Json.optionalText(body, "role", 16);
     Role role = roleName == null ? Role.MEMBER : Role.parse(roleName);
-    UserId user = UserId.of("sandbox|" + email.toLowerCase(Locale.ROOT));
+    UserId user = UserId.of(Wiring.SANDBOX_USER_PREFIX + email.toLowerCase(Locale.ROOT));
     Optional<String> org = Optional.empty();
     if (organization != null) {
       OrganizationId id = OrganizationId.of(organization);
@@ -609,7 +610,14 @@ public final class NexusServer implements AutoCloseable {
     ProviderId provider = ConnectionFlow.provider(ctx.pathParam("provider"), providers.keySet());
     URI url =
         connections.authorizationUrl(
-            principal, provider, providers.get(provider), redirectUri(provider));
+            principal,
+            provider,
+            providers.get(provider),
+            redirectUri(provider),
+            components
+                .sandbox()
+                .flatMap(sandbox -> sandbox.loginHint(principal.user().value()))
+                .orElse(null));
     if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
       ctx.json(Map.of("authorization_url", url.toString()));
     } else {

@@ -292,7 +292,10 @@ public final class FakeGmailServer implements AutoCloseable {
     clients.put(Objects.requireNonNull(clientId, "clientId"), clientSecret);
   }
 
-  /** The account the consent page answers for from now on. */
+  /**
+   * The account the consent page answers for from now on, unless the authorization request carries
+   * a {@code login_hint}, which then names the account (as Google preselects it).
+   */
   public void consentAs(String email) {
     consentAccount = Objects.requireNonNull(email, "email");
   }
@@ -743,7 +746,7 @@ public final class FakeGmailServer implements AutoCloseable {
             redirectUri,
             challenge,
             method,
-            consentAccount,
+            first(query, "login_hint").orElse(consentAccount),
             Set.copyOf(granted),
             first(query, "access_type").orElse("online").equals("offline")));
     StringBuilder location = new StringBuilder(redirectUri);
