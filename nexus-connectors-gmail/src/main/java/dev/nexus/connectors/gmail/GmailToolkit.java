@@ -43,7 +43,8 @@ public final class GmailToolkit implements Toolkit, AutoCloseable {
     Objects.requireNonNull(clock, "clock");
     this.transport = new ApacheHttpTransport(ApacheHttpTransport.newDefaultHttpClient());
     JsonFactory json = GsonFactory.getDefaultInstance();
-    this.oauth = new GoogleOAuthProvider(settings.oauth(), transport, json, clock);
+    this.oauth =
+        new GoogleOAuthProvider(settings.oauth(), settings.apiRoot(), transport, json, clock);
     GmailCalls calls = new GmailCalls(settings, transport, json);
     this.tools =
         List.of(

@@ -44,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * Google's OAuth 2.0 flow for a user connecting Gmail: the consent URL (authorization code with
  * PKCE S256, offline access so Google issues a refresh token, and consent asked every time so it
  * does), the code exchange, refresh and revocation, through the token classes of
- * google-oauth-client. A new grant is labelled with the account's address from Gmail's profile
- * when the granted scopes allow reading it.
+ * google-oauth-client. A new grant is labelled with the account's address from Gmail's profile when
+ * the granted scopes allow reading it.
  */
 public final class GoogleOAuthProvider implements OAuthProvider {
 

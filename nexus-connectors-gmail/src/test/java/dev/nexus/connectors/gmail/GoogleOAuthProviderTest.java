@@ -93,6 +93,7 @@ class GoogleOAuthProviderTest {
 
     // then the tokens open bob's mailbox through the tools
     assertThat(tokens.refreshToken()).isNotNull();
+    assertThat(tokens.accountLabel()).isEqualTo("bob@gmail.test");
     assertThat(tokens.scopes()).isEqualTo(FakeGmailServer.TOOL_SCOPES);
     assertThat(tokens.expiresAt())
         .isEqualTo(bed.clock.instant().plus(FakeGmailServer.ACCESS_TOKEN_LIFETIME));
@@ -184,7 +185,19 @@ class GoogleOAuthProviderTest {
         bed.call("gmail_send", Map.of("to", List.of("anna@example.com"), "body", "Hi"));
 
     assertThat(tokens.scopes()).containsExactly(FakeGmailServer.SCOPE_READONLY);
+    assertThat(tokens.accountLabel()).isEqualTo(FakeGmailServer.DEFAULT_ACCOUNT);
     assertThat(send.content()).contains("connect Gmail again and allow Nexus to send mail");
+  }
+
+  @Test
+  void exchange_withOnlySendGranted_leavesTheAccountUnlabelled() throws Exception {
+    bed.fake.grantOnly(Set.of(FakeGmailServer.SCOPE_SEND));
+    String verifier = Pkce.newVerifier();
+
+    IssuedTokens tokens = google.exchange(consent(Pkce.challenge(verifier)), verifier, CALLBACK);
+
+    assertThat(tokens.accountLabel()).isNull();
+    assertThat(tokens.scopes()).containsExactly(FakeGmailServer.SCOPE_SEND);
   }
 
   @Test
