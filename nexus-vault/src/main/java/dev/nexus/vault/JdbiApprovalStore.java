@@ -13,12 +13,14 @@ import dev.nexus.core.identity.UserId;
 import dev.nexus.core.tool.RiskClass;
 import dev.nexus.core.tool.ToolCall;
 import dev.nexus.core.tool.ToolCallId;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -160,32 +162,49 @@ public final class JdbiApprovalStore implements ApprovalStore {
     Objects.requireNonNull(id, "id");
     Objects.requireNonNull(transition, "transition");
     boolean decision = transition.from() == ApprovalStatus.PENDING;
-    // The decision columns change only when the move leaves pending; the outcome only when given.
+    // One round trip: the organization setting and the conditional update run in one implicit
+    // transaction. The decision columns change only when the move leaves pending; the outcome
+    // only when one is given.
     String sql =
-        "UPDATE approval SET status = :to"
-            + (decision
-                ? ", decided_by = :actor, decided_at = :at, decided_at_nanos = :atNanos"
-                : "")
-            + (transition.outcome() != null ? ", outcome = :outcome" : "")
-            + " WHERE organization_id = :org AND id = :id AND status = :from RETURNING "
+        "SELECT set_config('"
+            + VaultDatabase.ORGANIZATION_SETTING
+            + "', ?, true); UPDATE approval SET status = ?"
+            + (decision ? ", decided_by = ?, decided_at = ?, decided_at_nanos = ?" : "")
+            + (transition.outcome() != null ? ", outcome = ?" : "")
+            + " WHERE organization_id = ? AND id = ? AND status = ? RETURNING "
             + COLUMNS;
-    return Tenancy.inOrganization(
-        jdbi,
-        organization,
+    return Failures.translate(
         "moving an approval",
-        handle ->
-            handle
-                .createQuery(sql)
-                .bind("to", transition.to().name())
-                .bind("actor", transition.actor() == null ? null : transition.actor().value())
-                .bindByType("at", Instants.timestamp(transition.at()), OffsetDateTime.class)
-                .bind("atNanos", Instants.nanos(transition.at()))
-                .bind("outcome", transition.outcome())
-                .bind("org", organization.value())
-                .bind("id", id.value())
-                .bind("from", transition.from().name())
-                .map((row, context) -> read(row))
-                .findOne());
+        () ->
+            jdbi.withHandle(
+                handle -> {
+                  try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
+                    int i = 1;
+                    statement.setString(i++, organization.value());
+                    statement.setString(i++, transition.to().name());
+                    if (decision) {
+                      statement.setString(
+                          i++, transition.actor() == null ? null : transition.actor().value());
+                      statement.setObject(i++, Instants.timestamp(transition.at()));
+                      statement.setInt(i++, Instants.nanos(transition.at()));
+                    }
+                    if (transition.outcome() != null) {
+                      statement.setString(i++, transition.outcome());
+                    }
+                    statement.setString(i++, organization.value());
+                    statement.setString(i++, id.value());
+                    statement.setString(i, transition.from().name());
+                    statement.execute();
+                    if (!statement.getMoreResults()) {
+                      throw new IllegalStateException("the approval update returned no result");
+                    }
+                    try (ResultSet row = statement.getResultSet()) {
+                      return row.next() ? Optional.of(read(row)) : Optional.<Approval>empty();
+                    }
+                  } catch (SQLException e) {
+                    throw new ConnectionException(e);
+                  }
+                }));
   }
 
   private static Approval read(ResultSet row) throws SQLException {
