@@ -242,6 +242,10 @@ async function runTurn(path, body) {
         if (line) {
           setToolResult(line, data.status, data.content);
         }
+        const card = box.querySelector(`article.approval[data-call="${CSS.escape(data.id)}"]`);
+        if (card && card.approval && card.dataset.deciding === 'approve' && card.dataset.status === 'pending') {
+          decorateApproval(card, { ...card.approval, status: data.status === 'success' ? 'executed' : data.status === 'outcome_unknown' ? 'outcome_unknown' : 'failed' });
+        }
       } else if (name === 'denied') {
         current = null;
         let line = lines.get(data.id);
@@ -283,6 +287,7 @@ async function runTurn(path, body) {
     scroll();
   }
   refreshConversationList().catch(handle);
+  return { error: lastError };
 }
 
 async function sendMessage(event) {
@@ -315,27 +320,42 @@ async function sendMessage(event) {
 async function decide(approval, verdict, card) {
   clearError();
   const path = `/api/approvals/${encodeURIComponent(approval.id)}/${verdict}`;
+  const decided = { ...approval, status: verdict === 'approve' ? 'approved' : 'denied' };
+  const stateLine = card.querySelector('.state');
+  const before = stateLine.textContent;
+  for (const b of card.querySelectorAll('button')) {
+    b.disabled = true;
+  }
+  stateLine.textContent = verdict === 'approve' ? 'Approving…' : 'Denying…';
+  card.dataset.deciding = verdict;
   try {
-    for (const b of card.querySelectorAll('button')) {
-      b.disabled = true;
-    }
     if (currentView() === 'chat' && state.conversation === approval.conversation) {
-      decorateApproval(card, { ...approval, status: verdict === 'approve' ? 'approved' : 'denied' });
+      const outcome = await runTurn(path, null);
+      if (outcome.error && card.dataset.status === 'pending') {
+        throw new ApiError(0, outcome.error);
+      }
+      if (card.dataset.status === 'pending') {
+        decorateApproval(card, decided);
+      }
       const line = document.querySelector(`details.tool[data-call="${CSS.escape(approval.call.id)}"]`);
       if (line && verdict === 'deny') {
         setToolOutcome(line, 'denied');
       }
-      await runTurn(path, null);
     } else {
       const turn = await api('POST', path, null, { modelKey: true });
-      decorateApproval(card, { ...approval, status: verdict === 'approve' ? 'approved' : 'denied' });
-      card.append(el('p', { class: 'hint' }, turn.text || 'Done.'));
+      decorateApproval(card, turn.status === 'completed' && verdict === 'approve'
+        ? { ...approval, status: 'executed' } : decided);
+      if (turn.text) {
+        card.append(el('p', { class: 'hint' }, 'Nexus: ' + turn.text));
+      }
     }
   } catch (e) {
+    delete card.dataset.deciding;
+    stateLine.textContent = before;
     for (const b of card.querySelectorAll('button')) {
       b.disabled = false;
     }
-    if (e instanceof ApiError && e.status === 409) {
+    if (e instanceof ApiError && (e.status === 409 || e.status === 404)) {
       decorateApproval(card, { ...approval, status: 'decided' });
     }
     handle(e);

@@ -87,7 +87,7 @@ export function decorateApproval(card, approval) {
 export function approvalCard(approval, onDecide, connections) {
   const call = approval.call;
   const card = el('article', {
-    class: 'card approval', 'data-approval': approval.id, 'data-tool': call.tool,
+    class: 'card approval', 'data-approval': approval.id, 'data-tool': call.tool, 'data-call': call.id,
     'aria-label': `Approval for ${call.tool}`,
   },
   el('h2', {}, TITLES[call.tool] || `Run ${call.tool}?`),
@@ -100,6 +100,7 @@ export function approvalCard(approval, onDecide, connections) {
   approve.addEventListener('click', () => onDecide(approval, 'approve', card));
   deny.addEventListener('click', () => onDecide(approval, 'deny', card));
   card.append(el('div', { class: 'actions row' }, approve, deny));
+  card.approval = approval;
   decorateApproval(card, approval);
   return card;
 }

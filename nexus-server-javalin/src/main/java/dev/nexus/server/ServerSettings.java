@@ -57,7 +57,8 @@ public record ServerSettings(
       String audience,
       Optional<String> roleClaim,
       Optional<String> managementClientId,
-      Optional<String> managementClientSecret) {
+      Optional<String> managementClientSecret,
+      Optional<String> spaClientId) {
     @Override
     public String toString() {
       return "Auth0[" + domain + ", audience=" + audience + "]";
@@ -158,7 +159,8 @@ public record ServerSettings(
                           () -> Env.bad("NEXUS_AUTH0_AUDIENCE", "set with NEXUS_AUTH0_DOMAIN")),
                   env.optional("NEXUS_AUTH0_ROLE_CLAIM"),
                   env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_ID"),
-                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_SECRET")));
+                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_SECRET"),
+                  env.optional("NEXUS_AUTH0_SPA_CLIENT_ID")));
     }
 
     Optional<OpenFga> openFga = Optional.empty();

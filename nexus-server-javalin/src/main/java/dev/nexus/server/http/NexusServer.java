@@ -53,8 +53,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,6 +64,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -89,6 +93,8 @@ public final class NexusServer implements AutoCloseable {
   private final PrometheusMeterRegistry metrics =
       new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final List<Route> routes = new ArrayList<>();
+  private final AtomicInteger turnsInFlight = new AtomicInteger();
+  private volatile boolean draining;
   private final Javalin app;
 
   private NexusServer(Components components, ServerSettings settings) {
@@ -125,9 +131,22 @@ public final class NexusServer implements AutoCloseable {
     return Collections.unmodifiableList(routes);
   }
 
-  /** Stops accepting requests, lets running ones finish, then closes every component. */
+  /**
+   * Stops taking new chat turns (they get 503), waits up to 30 seconds for running turns and their
+   * streams to finish, stops the HTTP server, then closes every component.
+   */
   @Override
   public void close() {
+    draining = true;
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    while (turnsInFlight.get() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
     app.stop();
     List<AutoCloseable> resources = new ArrayList<>(components.resources());
     Collections.reverse(resources);
@@ -218,6 +237,7 @@ public final class NexusServer implements AutoCloseable {
         "/metrics",
         ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.scrape()));
     route(r, "GET", "/openapi.json", this::openApi);
+    route(r, "GET", "/config.json", this::clientConfig);
     if (components.sandbox().isPresent()) {
       route(r, "POST", "/sandbox/token", this::sandboxToken);
     }
@@ -428,6 +448,24 @@ public final class NexusServer implements AutoCloseable {
     }
   }
 
+  /** What a browser client needs to sign in: the mode and, in production, the Auth0 login. */
+  private void clientConfig(Context ctx) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("mode", components.sandbox().isPresent() ? "sandbox" : "production");
+    settings
+        .auth0()
+        .ifPresent(
+            auth0 -> {
+              Map<String, Object> login = new LinkedHashMap<>();
+              login.put("domain", auth0.domain());
+              login.put("audience", auth0.audience());
+              login.put("client_id", auth0.spaClientId().orElse(null));
+              body.put("auth0", login);
+            });
+    body.put("providers", providers.keySet().stream().map(ProviderId::value).toList());
+    ctx.json(body);
+  }
+
   private void sandboxToken(Context ctx) {
     ObjectNode body = json.object(ctx.body());
     String email = Json.requiredText(body, "email", 254);
@@ -545,6 +583,23 @@ public final class NexusServer implements AutoCloseable {
    * text/event-stream}, else as one JSON document.
    */
   private void respondWithTurn(Context ctx, Turn turn) {
+    if (draining) {
+      throw new ApiProblem(
+          503,
+          "shutting-down",
+          "Shutting down",
+          "the server is restarting; try again shortly",
+          Duration.ofSeconds(2));
+    }
+    turnsInFlight.incrementAndGet();
+    try {
+      runTurn(ctx, turn);
+    } finally {
+      turnsInFlight.decrementAndGet();
+    }
+  }
+
+  private void runTurn(Context ctx, Turn turn) {
     Timer.Sample sample = Timer.start(metrics);
     String accept = Optional.ofNullable(ctx.header("Accept")).orElse("");
     try {
@@ -650,7 +705,7 @@ public final class NexusServer implements AutoCloseable {
                 pending.user(),
                 AuditAction.CONNECTION_ADDED,
                 provider.value(),
-                Map.of("scopes", String.join(" ", new java.util.TreeSet<>(tokens.scopes())))));
+                Map.of("scopes", String.join(" ", new TreeSet<>(tokens.scopes())))));
     if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
       ctx.json(Map.of("provider", provider.value(), "status", "connected"));
     } else {
@@ -804,7 +859,7 @@ public final class NexusServer implements AutoCloseable {
     requireCapability(principal, Capability.VIEW_AUDIT, "view the audit log");
     long after = longParam(ctx, "after", 0, 0, Long.MAX_VALUE);
     int limit = (int) longParam(ctx, "limit", 50, 1, 1000);
-    Set<AuditAction> actions = new java.util.HashSet<>();
+    Set<AuditAction> actions = new HashSet<>();
     for (String name : ctx.queryParams("action")) {
       try {
         actions.add(AuditAction.valueOf(name.toUpperCase(Locale.ROOT)));
