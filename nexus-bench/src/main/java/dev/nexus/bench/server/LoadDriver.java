@@ -97,13 +97,23 @@ public final class LoadDriver {
   }
 
   /** One measured request. */
-  record Sample(long totalNanos, long fromAuthNanos, long modelNanos, long providerNanos) {
+  record Sample(
+      long totalNanos,
+      long fromAuthNanos,
+      long modelNanos,
+      long providerNanos,
+      long storageNanos,
+      int storageCalls) {
     long ownNanos() {
       return totalNanos - modelNanos - providerNanos;
     }
 
     long ownFromAuthNanos() {
       return fromAuthNanos - modelNanos - providerNanos;
+    }
+
+    long ownWithoutStorageNanos() {
+      return ownNanos() - storageNanos;
     }
   }
 
@@ -403,7 +413,12 @@ public final class LoadDriver {
               + timing.modelCalls);
     }
     return new Sample(
-        end - start, end - timing.authenticatedAt, timing.modelNanos, timing.providerNanos);
+        end - start,
+        end - timing.authenticatedAt,
+        timing.modelNanos,
+        timing.providerNanos,
+        timing.storageNanos,
+        timing.storageCalls);
   }
 
   private Sample bare(URI uri) throws IOException, InterruptedException {
@@ -414,7 +429,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !response.body().contains("\"value\":1")) {
       throw new IllegalStateException("bare route answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0);
   }
 
   /** One chat turn as server-sent events, read line by line; records each delta's relay time. */
@@ -452,7 +467,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !done || deltas == 0) {
       throw new IllegalStateException("stream answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0);
   }
 
   @FunctionalInterface
@@ -567,6 +582,12 @@ public final class LoadDriver {
     out.println("  provider (Gmail tool) time    " + turns.of(Sample::providerNanos));
     out.println("  OWN = round trip - model - provider " + own);
     out.println("  own, from authentication      " + turns.of(Sample::ownFromAuthNanos));
+    out.printf(
+        Locale.ROOT,
+        "  of own: storage (conversation store, audit appends, vault reads; %.1f calls/turn) %s%n",
+        turns.samples().stream().mapToInt(Sample::storageCalls).average().orElse(0),
+        turns.of(Sample::storageNanos));
+    out.println("  of own: the rest (own - storage) " + turns.of(Sample::ownWithoutStorageNanos));
     out.println("  bare route round trip         " + bareRt);
     out.printf(
         Locale.ROOT,
@@ -675,7 +696,8 @@ public final class LoadDriver {
               + completedOk.get()
               + " streams ended with 'done'"
               + (ended ? "" : " (some still open after 60 s)"));
-      out.println("  embedded PostgreSQL processes (not in the JVM's RSS): " + postgresRss());
+      out.println(
+          "  its embedded PostgreSQL (not in the JVM's RSS): " + postgresRss(data.resolve("data")));
     } finally {
       try {
         stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
@@ -745,13 +767,19 @@ public final class LoadDriver {
     return fields.toString();
   }
 
-  private static String postgresRss() {
+  /** The summed RSS of the postmaster whose command line names {@code data} and its children. */
+  private static String postgresRss(Path data) {
     long kb = 0;
     int count = 0;
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
-      for (ProcessHandle p : all.toList()) {
-        String cmd = p.info().command().orElse("");
-        if (cmd.endsWith("/postgres")) {
+      List<ProcessHandle> postmasters =
+          all.filter(p -> p.info().command().orElse("").endsWith("/postgres"))
+              .filter(p -> commandLine(p.pid()).contains(data.toString()))
+              .toList();
+      List<ProcessHandle> family = new ArrayList<>(postmasters);
+      postmasters.forEach(p -> p.descendants().forEach(family::add));
+      for (ProcessHandle p : family) {
+        {
           try {
             for (String line : Files.readAllLines(Path.of("/proc", p.pid() + "", "status"))) {
               if (line.startsWith("VmRSS:")) {
@@ -766,6 +794,16 @@ public final class LoadDriver {
       }
     }
     return count + " processes, " + kb / 1024 + " MB summed RSS (shared pages counted per process)";
+  }
+
+  private static String commandLine(long pid) {
+    try {
+      return new String(
+          Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+          StandardCharsets.UTF_8);
+    } catch (IOException | RuntimeException e) {
+      return "";
+    }
   }
 
   // ------------------------------------------------------------------ start time of the jar

@@ -1,6 +1,16 @@
 package dev.nexus.bench.server;
 
+import dev.nexus.core.audit.AuditEvent;
+import dev.nexus.core.audit.AuditLog;
+import dev.nexus.core.audit.AuditQuery;
+import dev.nexus.core.audit.AuditRecord;
+import dev.nexus.core.audit.ChainVerification;
 import dev.nexus.core.authorization.CheckRequest;
+import dev.nexus.core.conversation.ChatMessage;
+import dev.nexus.core.conversation.Conversation;
+import dev.nexus.core.conversation.ConversationId;
+import dev.nexus.core.conversation.ConversationStore;
+import dev.nexus.core.conversation.ConversationSummary;
 import dev.nexus.core.identity.AuthenticationResult;
 import dev.nexus.core.identity.Authenticator;
 import dev.nexus.core.identity.Credential;
@@ -40,6 +50,9 @@ import java.util.function.Consumer;
  * server's delta consumer (which writes server-sent events: that is server work, not model work).
  * Provider time is the time inside {@link Tool#execute} minus the time the tool spent in the token
  * vault (a database read and a decryption: server work as well).
+ *
+ * <p>For the breakdown of the server's own time, the conversation store, the audit log's appends
+ * and the vault's token reads are timed as "storage" (each is a PostgreSQL transaction).
  */
 final class TurnTimings {
 
@@ -49,6 +62,8 @@ final class TurnTimings {
     volatile long modelNanos;
     volatile long providerNanos;
     volatile long vaultInToolNanos;
+    volatile long storageNanos;
+    volatile int storageCalls;
     volatile int modelCalls;
     volatile int toolCalls;
     volatile boolean inTool;
@@ -81,9 +96,9 @@ final class TurnTimings {
         c.authorizer(),
         c.relationships(),
         new TimedVault(c.vault()),
-        c.conversations(),
+        new TimedConversations(c.conversations()),
         c.approvals(),
-        c.audit(),
+        new TimedAudit(c.audit()),
         c.toolkits().stream().map(t -> (Toolkit) new TimedToolkit(t)).toList(),
         new TimedModel(c.defaultModel()),
         c.modelForApiKey(),
@@ -258,6 +273,92 @@ final class TurnTimings {
       if (timing != null && timing.inTool) {
         timing.vaultInToolNanos += nanos;
       }
+      storage(nanos);
+    }
+  }
+
+  /** Adds a storage call's time to the current request's timing, if there is one. */
+  private static void storage(long nanos) {
+    Timing timing = CURRENT.get();
+    if (timing != null) {
+      timing.storageNanos += nanos;
+      timing.storageCalls++;
+    }
+  }
+
+  private static final class TimedConversations implements ConversationStore {
+    private final ConversationStore delegate;
+
+    TimedConversations(ConversationStore delegate) {
+      this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public void create(Conversation conversation) {
+      long start = System.nanoTime();
+      try {
+        delegate.create(conversation);
+      } finally {
+        storage(System.nanoTime() - start);
+      }
+    }
+
+    @Override
+    public Optional<Conversation> find(OrganizationId organization, ConversationId id) {
+      long start = System.nanoTime();
+      try {
+        return delegate.find(organization, id);
+      } finally {
+        storage(System.nanoTime() - start);
+      }
+    }
+
+    @Override
+    public List<ConversationSummary> list(OrganizationId organization, UserId owner) {
+      long start = System.nanoTime();
+      try {
+        return delegate.list(organization, owner);
+      } finally {
+        storage(System.nanoTime() - start);
+      }
+    }
+
+    @Override
+    public void append(OrganizationId organization, ConversationId id, List<ChatMessage> messages) {
+      long start = System.nanoTime();
+      try {
+        delegate.append(organization, id, messages);
+      } finally {
+        storage(System.nanoTime() - start);
+      }
+    }
+  }
+
+  private static final class TimedAudit implements AuditLog {
+    private final AuditLog delegate;
+
+    TimedAudit(AuditLog delegate) {
+      this.delegate = Objects.requireNonNull(delegate, "delegate");
+    }
+
+    @Override
+    public AuditRecord append(AuditEvent event) {
+      long start = System.nanoTime();
+      try {
+        return delegate.append(event);
+      } finally {
+        storage(System.nanoTime() - start);
+      }
+    }
+
+    @Override
+    public List<AuditRecord> query(AuditQuery query) {
+      return delegate.query(query);
+    }
+
+    @Override
+    public ChainVerification verify(OrganizationId organization) {
+      return delegate.verify(organization);
     }
   }
 }
