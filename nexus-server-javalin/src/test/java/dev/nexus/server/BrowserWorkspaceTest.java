@@ -1,0 +1,320 @@
+package dev.nexus.server;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.nexus.core.identity.OrganizationId;
+import dev.nexus.core.identity.UserId;
+import dev.nexus.core.vault.GrantKey;
+import dev.nexus.core.vault.ProviderId;
+import dev.nexus.testkit.gmail.Mailbox;
+import dev.nexus.testkit.gmail.StoredMessage;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Comparator;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
+
+/**
+ * The web workspace in a real headless Chromium against a sandbox server: sign in, connect Gmail
+ * through the OAuth redirects, read mail, approve and deny sends, members and the audit log.
+ */
+class BrowserWorkspaceTest {
+
+  @TempDir static Path data;
+  static SandboxServices fakes;
+  static TestServer nexus;
+  static BrowserSession browser;
+  static String base;
+
+  @BeforeAll
+  static void start() {
+    Assumptions.assumeTrue(
+        BrowserSession.missing().isEmpty(),
+        () -> "browser tests skipped: " + BrowserSession.missing().orElse(""));
+    fakes = SandboxServices.start(Clock.systemUTC());
+    nexus = TestServer.start(TestServer.sandboxEnv(data), fakes);
+    base = "http://localhost:" + nexus.server.port();
+    browser = BrowserSession.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (nexus != null) {
+      nexus.close();
+    }
+    if (fakes != null) {
+      fakes.close();
+    }
+  }
+
+  private static void signIn(String email, String organization, String role) {
+    browser.openSignedOut(base);
+    WebElement emailField = browser.visible("#si-email");
+    emailField.clear();
+    emailField.sendKeys(email);
+    browser.driver.findElement(By.id("si-org")).sendKeys(organization == null ? "" : organization);
+    new Select(browser.driver.findElement(By.id("si-role"))).selectByValue(role);
+    browser.driver.findElement(By.id("si-submit")).click();
+    browser.textIn("#whoami", email);
+  }
+
+  private static void go(String view) {
+    browser.driver.findElement(By.cssSelector("#nav a[data-view='" + view + "']")).click();
+    browser.visible("#view-" + view);
+  }
+
+  private static void say(String text) {
+    WebElement input = browser.visible("#chat-input");
+    input.sendKeys(text);
+    input.sendKeys(Keys.ENTER);
+  }
+
+  private static Mailbox mailboxOf(String email) {
+    JsonNode me = nexus.get("/api/me", nexus.token(email, null, null)).json();
+    String accessToken =
+        nexus
+            .components
+            .vault()
+            .find(
+                new GrantKey(
+                    OrganizationId.of(me.get("organization").asText()),
+                    UserId.of(me.get("user").asText()),
+                    ProviderId.GMAIL))
+            .orElseThrow()
+            .accessToken()
+            .reveal();
+    return fakes.gmail().mailbox(accessToken);
+  }
+
+  private static void waitForIdle() {
+    browser.waiting().until(ExpectedConditions.elementToBeClickable(By.id("chat-send")));
+  }
+
+  @Test
+  void workspace_connectReadApproveAndDeny_inTheBrowser() {
+    // given ada, signed in to her personal workspace
+    signIn("ada@example.com", null, "member");
+    browser.screenshot("01-chat-empty");
+
+    // when she connects Gmail through the real redirect flow
+    go("connections");
+    browser.visible("[data-provider='gmail'] button[data-action='connect']").click();
+    browser.visible("a[href='/']").click();
+    browser
+        .waiting()
+        .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    go("connections");
+
+    // then the page says it is connected, with the scopes granted
+    browser.textIn("[data-provider='gmail'] .badge", "Connected");
+    assertThat(browser.all("[data-provider='gmail'] .scopes li")).isNotEmpty();
+    assertThat(browser.visible("[data-provider='notion'] .badge").getText())
+        .isEqualTo("Not connected");
+    browser.screenshot("02-connections");
+
+    // when she asks for her latest five mails
+    go("chat");
+    say("Read my latest 5 emails");
+    WebElement read = browser.visible("details.tool[data-tool='gmail_read_latest']");
+    browser.waiting().until(d -> "success".equals(read.getAttribute("data-outcome")));
+    waitForIdle();
+    read.findElement(By.tagName("summary")).click();
+
+    // then the five newest inbox subjects appear in the result
+    List<String> subjects =
+        mailboxOf("ada@example.com").messages().stream()
+            .filter(m -> m.hasLabel("INBOX"))
+            .sorted(Comparator.comparing(StoredMessage::internalDate).reversed())
+            .limit(5)
+            .map(m -> m.header("Subject"))
+            .toList();
+    assertThat(subjects).hasSize(5);
+    String result = read.findElement(By.cssSelector("pre.result")).getText();
+    assertThat(subjects).allSatisfy(subject -> assertThat(result).contains(subject));
+    browser.screenshot("03-chat-read-mail");
+
+    // when she asks to send a mail
+    Mailbox mailbox = mailboxOf("ada@example.com");
+    int sentBefore = mailbox.sent().size();
+    say("Send an email to test@example.com saying hello");
+    WebElement card =
+        browser.visible("article.approval[data-tool='gmail_send'][data-status='pending']");
+    waitForIdle();
+
+    // then the card shows exactly what will be sent, and nothing is sent yet
+    assertThat(card.findElement(By.cssSelector("dd[data-field='to']")).getText())
+        .isEqualTo("test@example.com");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='body']")).getText())
+        .contains("hello");
+    assertThat(mailbox.sent()).hasSize(sentBefore);
+    browser.screenshot("04-approval-card");
+
+    // when she approves
+    card.findElement(By.cssSelector("button[data-decision='approve']")).click();
+
+    // then the mail is sent once and the chat continues below the card
+    browser.waiting().until(d -> "executed".equals(card.getAttribute("data-status")));
+    waitForIdle();
+    assertThat(mailbox.sent()).hasSize(sentBefore + 1);
+    StoredMessage mail = mailbox.sent().get(mailbox.sent().size() - 1);
+    assertThat(mail.header("To")).isEqualTo("test@example.com");
+    assertThat(mail.text()).contains("hello");
+    assertThat(card.findElements(By.cssSelector("button[data-decision]"))).isEmpty();
+    List<WebElement> after =
+        browser.all("article.approval[data-tool='gmail_send'] ~ .bubble.assistant");
+    assertThat(after).isNotEmpty();
+    browser.screenshot("05-approved");
+
+    // when she asks for another send and denies it
+    say("Send an email to grace@example.com saying no thanks");
+    WebElement second =
+        browser.visible("article.approval[data-tool='gmail_send'][data-status='pending']");
+    waitForIdle();
+    second.findElement(By.cssSelector("button[data-decision='deny']")).click();
+
+    // then the card says so, nothing more was sent, and the chat goes on
+    browser.waiting().until(d -> "denied".equals(second.getAttribute("data-status")));
+    waitForIdle();
+    assertThat(second.findElement(By.cssSelector(".state")).getText()).contains("Denied");
+    assertThat(mailbox.sent()).hasSize(sentBefore + 1);
+
+    // and the conversation is listed and resumes after a reload with its decided cards
+    browser.driver.navigate().refresh();
+    browser.visible("#conversation-list button").click();
+    browser.visible("article.approval[data-status='executed']");
+    browser.visible("article.approval[data-status='denied']");
+    assertThat(browser.all("details.tool[data-tool='gmail_read_latest']")).hasSize(1);
+
+    // and on a phone-sized screen the chat still reads
+    browser.resize(390, 844);
+    browser.screenshot("06-chat-phone");
+    browser.resize(1280, 900);
+
+    // when she opens the audit log of her workspace (she is its admin)
+    go("audit");
+    browser.visible("#audit-rows tr");
+
+    // then it shows the events of this session, and the chain is intact
+    browser.visible("#audit-rows tr[data-action='connection_added']");
+    browser.visible("#audit-rows tr[data-action='approval_granted']");
+    browser.visible("#audit-rows tr[data-action='approval_declined']");
+    browser.visible("#audit-rows tr[data-action='tool_call_executed']");
+    browser.driver.findElement(By.id("audit-verify")).click();
+    browser.textIn("#audit-verify-result", "Chain intact");
+
+    // when she filters by one action
+    new Select(browser.driver.findElement(By.id("audit-action"))).selectByValue("approval_granted");
+    browser
+        .waiting()
+        .until(
+            d ->
+                browser.all("#audit-rows tr").stream()
+                    .allMatch(r -> "approval_granted".equals(r.getAttribute("data-action"))));
+    new Select(browser.driver.findElement(By.id("audit-action"))).selectByValue("");
+    browser.visible("#audit-rows tr[data-action='connection_added']");
+    browser.screenshot("07-audit");
+
+    // and the page broke none of its Content-Security-Policy
+    assertThat(browser.policyViolations()).isEmpty();
+  }
+
+  @Test
+  void members_adminManagesThem_memberCannotOpenThePage() {
+    // given an admin of acme
+    signIn("grace@example.com", "acme", "admin");
+
+    // when she adds a member and changes the role
+    go("members");
+    browser.visible("#members-rows tr");
+    browser.driver.findElement(By.id("ma-user")).sendKeys("sandbox|linus@example.com");
+    new Select(browser.driver.findElement(By.id("ma-role"))).selectByValue("member");
+    browser.driver.findElement(By.cssSelector("#member-add button[type='submit']")).click();
+    WebElement row = browser.visible("#members-rows tr[data-user='sandbox|linus@example.com']");
+    new Select(row.findElement(By.tagName("select"))).selectByValue("manager");
+    row.findElement(By.xpath(".//button[text()='Change role']")).click();
+
+    // then the directory holds the new role
+    browser
+        .waiting()
+        .until(
+            d ->
+                nexus
+                    .components
+                    .directory()
+                    .membership(OrganizationId.of("acme"), UserId.of("sandbox|linus@example.com"))
+                    .map(m -> m.role().wireName().equals("manager"))
+                    .orElse(false));
+    browser.visible("#members-rows tr[data-user='sandbox|linus@example.com']");
+    browser.screenshot("08-members");
+
+    // when the last admin is demoted, the API's reason is shown
+    WebElement self = browser.visible("#members-rows tr[data-user='sandbox|grace@example.com']");
+    new Select(self.findElement(By.tagName("select"))).selectByValue("member");
+    self.findElement(By.xpath(".//button[text()='Change role']")).click();
+    browser.textIn("#alert-text", "at least one admin");
+
+    // given a member of acme
+    signIn("ben@example.com", "acme", "member");
+
+    // then the members link is not offered, and opening the page shows the refusal
+    assertThat(
+            browser.driver.findElement(By.cssSelector("#nav a[data-view='members']")).isDisplayed())
+        .isFalse();
+    browser.driver.get(base + "/#members");
+    browser.textIn("#members-denied", "Only administrators");
+    assertThat(browser.driver.findElement(By.id("members-body")).isDisplayed()).isFalse();
+    browser.driver.get(base + "/#audit");
+    browser.textIn("#audit-denied", "managers and administrators");
+  }
+
+  @Test
+  void signIn_invalidOrganization_showsTheServersReason() {
+    // given the sign-in form
+    browser.openSignedOut(base);
+    browser.screenshot("00-sign-in");
+
+    // when the organization name is not acceptable
+    browser.visible("#si-org").sendKeys("not a valid org!");
+    browser.driver.findElement(By.id("si-submit")).click();
+
+    // then the API's problem detail is shown as a sentence, not raw JSON
+    WebElement alert = browser.visible("#alert");
+    assertThat(alert.getText()).doesNotContain("{").doesNotContain("\"detail\"");
+    assertThat(browser.driver.findElement(By.id("view-signin")).isDisplayed()).isTrue();
+  }
+
+  @Test
+  void geminiKey_isKeptInLocalStorageAndRemovable() {
+    // given a signed-in person
+    signIn("linus@example.com", null, "member");
+    go("settings");
+
+    // when a key is saved, then it sits in localStorage and the page says so
+    browser.visible("#key-input").sendKeys("AIzaSyTestKey_1234567890");
+    browser.driver.findElement(By.cssSelector("#key-form button[type='submit']")).click();
+    browser.textIn("#key-state", "A key is saved");
+    Object stored =
+        browser.driver.executeScript("return localStorage.getItem('nexus.geminiApiKey');");
+    assertThat(stored).isEqualTo("AIzaSyTestKey_1234567890");
+    assertThat(browser.visible("#key-form").getText()).contains("localStorage");
+
+    // when it is removed, then it is gone
+    browser.driver.findElement(By.id("key-remove")).click();
+    browser.textIn("#key-state", "No key saved");
+    assertThat(browser.driver.executeScript("return localStorage.getItem('nexus.geminiApiKey');"))
+        .isNull();
+  }
+}
