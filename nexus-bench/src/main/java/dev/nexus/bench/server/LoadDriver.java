@@ -103,7 +103,10 @@ public final class LoadDriver {
       long modelNanos,
       long providerNanos,
       long storageNanos,
-      int storageCalls) {
+      int storageCalls,
+      long conversationReadNanos,
+      long conversationWriteNanos,
+      long auditNanos) {
     long ownNanos() {
       return totalNanos - modelNanos - providerNanos;
     }
@@ -418,7 +421,10 @@ public final class LoadDriver {
         timing.modelNanos,
         timing.providerNanos,
         timing.storageNanos,
-        timing.storageCalls);
+        timing.storageCalls,
+        timing.conversationReadNanos,
+        timing.conversationWriteNanos,
+        timing.auditNanos);
   }
 
   private Sample bare(URI uri) throws IOException, InterruptedException {
@@ -429,7 +435,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !response.body().contains("\"value\":1")) {
       throw new IllegalStateException("bare route answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /** One chat turn as server-sent events, read line by line; records each delta's relay time. */
@@ -467,7 +473,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !done || deltas == 0) {
       throw new IllegalStateException("stream answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0);
   }
 
   @FunctionalInterface
@@ -587,6 +593,9 @@ public final class LoadDriver {
         "  of own: storage (conversation store, audit appends, vault reads; %.1f calls/turn) %s%n",
         turns.samples().stream().mapToInt(Sample::storageCalls).average().orElse(0),
         turns.of(Sample::storageNanos));
+    out.println("    conversation reads          " + turns.of(Sample::conversationReadNanos));
+    out.println("    conversation writes         " + turns.of(Sample::conversationWriteNanos));
+    out.println("    audit appends               " + turns.of(Sample::auditNanos));
     out.println("  of own: the rest (own - storage) " + turns.of(Sample::ownWithoutStorageNanos));
     out.println("  bare route round trip         " + bareRt);
     out.printf(

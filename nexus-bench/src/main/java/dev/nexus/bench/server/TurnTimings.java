@@ -63,6 +63,9 @@ final class TurnTimings {
     volatile long providerNanos;
     volatile long vaultInToolNanos;
     volatile long storageNanos;
+    volatile long conversationReadNanos;
+    volatile long conversationWriteNanos;
+    volatile long auditNanos;
     volatile int storageCalls;
     volatile int modelCalls;
     volatile int toolCalls;
@@ -273,16 +276,29 @@ final class TurnTimings {
       if (timing != null && timing.inTool) {
         timing.vaultInToolNanos += nanos;
       }
-      storage(nanos);
+      storage(nanos, Kind.VAULT);
     }
   }
 
+  private enum Kind {
+    CONVERSATION_READ,
+    CONVERSATION_WRITE,
+    AUDIT,
+    VAULT
+  }
+
   /** Adds a storage call's time to the current request's timing, if there is one. */
-  private static void storage(long nanos) {
+  private static void storage(long nanos, Kind kind) {
     Timing timing = CURRENT.get();
     if (timing != null) {
       timing.storageNanos += nanos;
       timing.storageCalls++;
+      switch (kind) {
+        case CONVERSATION_READ -> timing.conversationReadNanos += nanos;
+        case CONVERSATION_WRITE -> timing.conversationWriteNanos += nanos;
+        case AUDIT -> timing.auditNanos += nanos;
+        case VAULT -> {}
+      }
     }
   }
 
@@ -299,7 +315,7 @@ final class TurnTimings {
       try {
         delegate.create(conversation);
       } finally {
-        storage(System.nanoTime() - start);
+        storage(System.nanoTime() - start, Kind.CONVERSATION_WRITE);
       }
     }
 
@@ -309,7 +325,7 @@ final class TurnTimings {
       try {
         return delegate.find(organization, id);
       } finally {
-        storage(System.nanoTime() - start);
+        storage(System.nanoTime() - start, Kind.CONVERSATION_READ);
       }
     }
 
@@ -319,7 +335,7 @@ final class TurnTimings {
       try {
         return delegate.list(organization, owner);
       } finally {
-        storage(System.nanoTime() - start);
+        storage(System.nanoTime() - start, Kind.CONVERSATION_READ);
       }
     }
 
@@ -329,7 +345,7 @@ final class TurnTimings {
       try {
         delegate.append(organization, id, messages);
       } finally {
-        storage(System.nanoTime() - start);
+        storage(System.nanoTime() - start, Kind.CONVERSATION_WRITE);
       }
     }
   }
@@ -347,7 +363,7 @@ final class TurnTimings {
       try {
         return delegate.append(event);
       } finally {
-        storage(System.nanoTime() - start);
+        storage(System.nanoTime() - start, Kind.AUDIT);
       }
     }
 
