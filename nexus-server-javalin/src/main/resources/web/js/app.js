@@ -99,7 +99,10 @@ async function loadMe() {
   state.me = await api('GET', '/api/me');
   state.connections = state.me.connections || [];
   const who = state.me.user.replace(/^sandbox\|/, '');
-  $('whoami').textContent = `${who} · ${state.me.role} of ${state.me.organization}`;
+  const where = state.me.organization.startsWith('personal-')
+    ? 'personal workspace' : state.me.organization;
+  $('whoami').textContent = `${who} · ${state.me.role} · ${where}`;
+  $('whoami').title = `${state.me.user}, ${state.me.role} of ${state.me.organization}`;
 }
 
 async function signedIn() {
@@ -403,7 +406,8 @@ async function loadConnections() {
     }
     if (c.scopes && c.scopes.length) {
       card.append(el('p', { class: 'hint' }, 'Permissions granted:'),
-        el('ul', { class: 'scopes' }, ...c.scopes.map((s) => el('li', {}, s))));
+        el('ul', { class: 'scopes' }, ...c.scopes.map((s) => el('li', { title: s },
+          s.replace(/^https:\/\/www\.googleapis\.com\/auth\//, '')))));
     }
     const row = el('div', { class: 'row' });
     if (c.status !== 'connected') {

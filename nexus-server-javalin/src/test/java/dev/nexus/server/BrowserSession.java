@@ -12,6 +12,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -93,7 +94,9 @@ final class BrowserSession implements AutoCloseable {
   }
 
   WebDriverWait waiting() {
-    return new WebDriverWait(driver, Duration.ofSeconds(20));
+    WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(20));
+    wait.ignoring(StaleElementReferenceException.class);
+    return wait;
   }
 
   /** Waits until the element with this CSS selector is visible and returns it. */

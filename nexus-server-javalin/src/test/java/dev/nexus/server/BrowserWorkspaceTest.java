@@ -82,8 +82,8 @@ class BrowserWorkspaceTest {
     input.sendKeys(Keys.ENTER);
   }
 
-  private static Mailbox mailboxOf(String email) {
-    JsonNode me = nexus.get("/api/me", nexus.token(email, null, null)).json();
+  private static Mailbox mailboxOfMember(String token) {
+    JsonNode me = nexus.get("/api/me", token).json();
     String accessToken =
         nexus
             .components
@@ -97,6 +97,10 @@ class BrowserWorkspaceTest {
             .accessToken()
             .reveal();
     return fakes.gmail().mailbox(accessToken);
+  }
+
+  private static Mailbox mailboxOf(String email) {
+    return mailboxOfMember(nexus.token(email, null, null));
   }
 
   private static void waitForIdle() {
@@ -221,8 +225,9 @@ class BrowserWorkspaceTest {
         .waiting()
         .until(
             d ->
-                browser.all("#audit-rows tr").stream()
-                    .allMatch(r -> "approval_granted".equals(r.getAttribute("data-action"))));
+                !browser.all("#audit-rows tr").isEmpty()
+                    && browser.all("#audit-rows tr").stream()
+                        .allMatch(r -> "approval_granted".equals(r.getAttribute("data-action"))));
     new Select(browser.driver.findElement(By.id("audit-action"))).selectByValue("");
     browser.visible("#audit-rows tr[data-action='connection_added']");
     browser.screenshot("07-audit");
@@ -278,6 +283,48 @@ class BrowserWorkspaceTest {
     assertThat(browser.driver.findElement(By.id("members-body")).isDisplayed()).isFalse();
     browser.driver.get(base + "/#audit");
     browser.textIn("#audit-denied", "managers and administrators");
+  }
+
+  @Test
+  void approvals_managerSeesTheOrganizationsPendingCallAndApprovesIt() {
+    // given a member of globex whose send waits for approval (set up through the API)
+    String member = nexus.token("hedy@example.com", "globex", "member");
+    nexus.connect(member, "gmail");
+    String conversation = nexus.newConversation(member);
+    JsonNode turn =
+        nexus.chat(member, conversation, "Send an email to team@example.com saying the demo works");
+    assertThat(turn.get("status").asText()).isEqualTo("awaiting_approval");
+    String approvalId = turn.get("pending").get(0).asText();
+    Mailbox mailbox = mailboxOfMember(member);
+    int sentBefore = mailbox.sent().size();
+
+    // when a manager of globex opens the approvals page
+    signIn("katherine@example.com", "globex", "manager");
+    go("approvals");
+
+    // then the member's pending call is listed with exactly what will be sent
+    WebElement card = browser.visible("article.approval[data-approval='" + approvalId + "']");
+    assertThat(card.getText()).contains("hedy@example.com");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='to']")).getText())
+        .isEqualTo("team@example.com");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='body']")).getText())
+        .contains("the demo works");
+    assertThat(browser.visible("#approvals-scope").getText()).contains("everyone in globex");
+    browser.screenshot("09-approvals-manager");
+
+    // when she approves it, then it runs once and the card says so
+    card.findElement(By.cssSelector("button[data-decision='approve']")).click();
+    browser.waiting().until(d -> "executed".equals(card.getAttribute("data-status")));
+    assertThat(mailbox.sent()).hasSize(sentBefore + 1);
+    assertThat(mailbox.sent().get(sentBefore).header("To")).isEqualTo("team@example.com");
+
+    // and the executed list shows it as decided, without buttons
+    new Select(browser.driver.findElement(By.id("approvals-status"))).selectByValue("executed");
+    WebElement done =
+        browser.visible(
+            "article.approval[data-approval='" + approvalId + "'][data-status='executed']");
+    assertThat(done.findElements(By.cssSelector("button[data-decision]"))).isEmpty();
+    assertThat(done.getText()).contains("katherine@example.com");
   }
 
   @Test
