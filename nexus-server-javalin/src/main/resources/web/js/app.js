@@ -507,7 +507,7 @@ async function loadMembers() {
       }
     });
     rows.append(el('tr', { 'data-user': m.user },
-      el('td', {}, m.user), el('td', {}, select), el('td', { class: 'row' }, save, remove)));
+      el('td', {}, m.user), el('td', {}, select), el('td', {}, el('div', { class: 'row' }, save, remove))));
   }
 }
 
