@@ -59,9 +59,8 @@ final class Resolver {
     try {
       return rewrite(relation, relation.rewrite, objectId);
     } finally {
+      // The slot is left as it is: depth bounds the path, and every slot is written before use.
       depth--;
-      pathRelations[depth] = null;
-      pathIds[depth] = null;
     }
   }
 
