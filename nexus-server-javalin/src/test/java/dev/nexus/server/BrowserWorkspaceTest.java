@@ -116,7 +116,6 @@ class BrowserWorkspaceTest {
     // when she connects Gmail through the real redirect flow
     go("connections");
     browser.visible("[data-provider='gmail'] button[data-action='connect']").click();
-    browser.visible("a[href='/']").click();
     browser
         .waiting()
         .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));

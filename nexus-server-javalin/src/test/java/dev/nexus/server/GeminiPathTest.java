@@ -103,7 +103,9 @@ class GeminiPathTest {
       assertThat(gemini.requests()).extracting(r -> r.apiKey()).containsOnly(OWN_KEY);
       assertThat(ok.body()).doesNotContain(OWN_KEY);
       assertThat(refused.body()).contains("error").doesNotContain(OWN_KEY);
-      assertThat(logs.list).isNotEmpty();
+      assertThat(logs.list)
+          .extracting(ILoggingEvent::getFormattedMessage)
+          .contains("POST /api/conversations/{id}/messages -> 200");
       for (ILoggingEvent event : logs.list) {
         assertThat(event.getFormattedMessage()).doesNotContain(OWN_KEY).doesNotContain(SERVER_KEY);
         if (event.getThrowableProxy() != null) {

@@ -95,11 +95,21 @@ public final class NexusServer implements AutoCloseable {
   private final List<Route> routes = new ArrayList<>();
   private final AtomicInteger turnsInFlight = new AtomicInteger();
   private volatile boolean draining;
+  private final String contentSecurityPolicy;
   private final Javalin app;
 
   private NexusServer(Components components, ServerSettings settings) {
     this.components = components;
     this.settings = settings;
+    // The browser workspace talks to this server only, and in production also exchanges its
+    // login code with the Auth0 tenant.
+    String connect =
+        "'self'" + settings.auth0().map(auth0 -> " https://" + auth0.domain()).orElse("");
+    this.contentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+            + " connect-src "
+            + connect
+            + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     this.limits = new RateLimits(settings.limits());
     this.connections = ConnectionFlow.withRandomKey(components.clock());
     for (Toolkit toolkit : components.toolkits()) {
@@ -281,11 +291,7 @@ public final class NexusServer implements AutoCloseable {
     ctx.header("X-Frame-Options", "DENY");
     ctx.header("Referrer-Policy", "no-referrer");
     ctx.header("Cross-Origin-Opener-Policy", "same-origin");
-    ctx.header(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-            + " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
-            + " form-action 'self'");
+    ctx.header("Content-Security-Policy", contentSecurityPolicy);
     if ("https".equals(publicUrl().getScheme())) {
       ctx.header("Strict-Transport-Security", "max-age=31536000; includeSubDomains");
     }
@@ -397,8 +403,11 @@ public final class NexusServer implements AutoCloseable {
 
   private static String matchedRoute(Context ctx) {
     try {
-      var endpoint = ctx.endpoint();
-      return endpoint == null ? "unmatched" : endpoint.path;
+      var endpoint = ctx.endpoints().matchedHttpEndpoint();
+      if (endpoint != null) {
+        return endpoint.path;
+      }
+      return ctx.path().startsWith("/api/") ? "unmatched" : "static";
     } catch (RuntimeException e) {
       return "unmatched";
     }
@@ -709,12 +718,7 @@ public final class NexusServer implements AutoCloseable {
     if (Optional.ofNullable(ctx.header("Accept")).orElse("").contains("application/json")) {
       ctx.json(Map.of("provider", provider.value(), "status", "connected"));
     } else {
-      ctx.html(
-          "<!doctype html><meta charset=utf-8><title>Connected</title>"
-              + "<p>Your "
-              + provider.value()
-              + " account is connected. You can close this window"
-              + " or <a href=\"/\">return to Nexus</a>.</p>");
+      ctx.redirect("/#connections", HttpStatus.SEE_OTHER);
     }
   }
 
