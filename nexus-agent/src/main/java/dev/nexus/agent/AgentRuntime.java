@@ -428,9 +428,12 @@ public final class AgentRuntime {
   }
 
   private TurnResult runTurn(Principal principal, ConversationId id, Consumer<AgentEvent> events) {
-    int writes = writesSinceLastUserMessage(principal, id);
+    Conversation conversation = conversation(principal, id);
+    int writes = writesSinceLastUserMessage(principal, conversation);
     for (int step = 1; step <= settings.maxSteps(); step++) {
-      Conversation conversation = conversation(principal, id);
+      if (step > 1) {
+        conversation = conversation(principal, id);
+      }
       ModelRequest request =
           new ModelRequest(
               settings.systemPrompt(),
@@ -483,8 +486,8 @@ public final class AgentRuntime {
   }
 
   /** How many calls of the current turn (since the person last wrote) were parked. */
-  private int writesSinceLastUserMessage(Principal principal, ConversationId id) {
-    List<ChatMessage> messages = conversation(principal, id).messages();
+  private int writesSinceLastUserMessage(Principal principal, Conversation conversation) {
+    List<ChatMessage> messages = conversation.messages();
     Set<ToolCallId> calls = new HashSet<>();
     for (int i = messages.size() - 1; i >= 0 && !(messages.get(i) instanceof UserMessage); i--) {
       if (messages.get(i) instanceof AssistantMessage assistant) {
@@ -495,7 +498,7 @@ public final class AgentRuntime {
       return 0;
     }
     return (int)
-        approvals.listByConversation(principal.organization(), id).stream()
+        approvals.listByConversation(principal.organization(), conversation.id()).stream()
             .filter(approval -> calls.contains(approval.call().id()))
             .count();
   }
