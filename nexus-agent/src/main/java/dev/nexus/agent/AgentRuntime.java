@@ -51,6 +51,7 @@ import dev.nexus.core.vault.TokenVault;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -160,8 +161,9 @@ public final class AgentRuntime {
       throw new ConflictException(
           "conversation " + id + " is waiting for approvals; decide them before writing more");
     }
-    conversations.append(principal.organization(), id, List.of(new UserMessage(text)));
-    return runTurn(principal, id, events);
+    Transcript transcript = new Transcript(conversation);
+    transcript.add(new UserMessage(text));
+    return runTurn(principal, transcript, events);
   }
 
   /**
@@ -410,7 +412,7 @@ public final class AgentRuntime {
           "",
           pendingIds(conversation.id(), approval));
     }
-    return runTurn(requester, conversation.id(), events);
+    return runTurn(requester, new Transcript(conversation), events);
   }
 
   private List<ApprovalId> pendingIds(ConversationId conversation, Approval any) {
@@ -427,17 +429,19 @@ public final class AgentRuntime {
         List.of(new ToolResultMessage(approval.call().id(), approval.call().toolName(), result)));
   }
 
-  private TurnResult runTurn(Principal principal, ConversationId id, Consumer<AgentEvent> events) {
-    Conversation conversation = conversation(principal, id);
-    int writes = writesSinceLastUserMessage(principal, conversation);
+  /**
+   * Runs model steps on a transcript loaded once for the turn: every message the turn writes is
+   * appended to the store and to the transcript, so no step reads the conversation again.
+   */
+  private TurnResult runTurn(
+      Principal principal, Transcript transcript, Consumer<AgentEvent> events) {
+    ConversationId id = transcript.id();
+    int writes = writesSinceLastUserMessage(principal, transcript);
     for (int step = 1; step <= settings.maxSteps(); step++) {
-      if (step > 1) {
-        conversation = conversation(principal, id);
-      }
       ModelRequest request =
           new ModelRequest(
               settings.systemPrompt(),
-              UntrustedOutput.framed(conversation.messages(), settings.maxToolOutputChars()),
+              UntrustedOutput.framed(transcript.messages(), settings.maxToolOutputChars()),
               visibleTools(principal));
       ModelResponse response;
       try {
@@ -446,10 +450,7 @@ public final class AgentRuntime {
         return fail(id, "The model could not answer: " + e.getMessage(), events);
       }
 
-      conversations.append(
-          principal.organization(),
-          id,
-          List.of(new AssistantMessage(response.text(), response.toolCalls())));
+      transcript.add(new AssistantMessage(response.text(), response.toolCalls()));
       if (response.toolCalls().isEmpty()) {
         events.accept(new TurnCompleted(id, response.text()));
         return new TurnResult(id, TurnStatus.COMPLETED, response.text(), List.of());
@@ -458,7 +459,7 @@ public final class AgentRuntime {
       List<ApprovalId> parked = new ArrayList<>();
       for (ToolCall call : response.toolCalls()) {
         events.accept(new ToolCallRequested(call));
-        Optional<ApprovalId> approval = handle(principal, id, call, writes, events);
+        Optional<ApprovalId> approval = handle(principal, transcript, call, writes, events);
         if (approval.isPresent()) {
           parked.add(approval.get());
           writes++;
@@ -481,13 +482,13 @@ public final class AgentRuntime {
         "I stopped after "
             + settings.maxSteps()
             + " steps without finishing. Ask again, perhaps in smaller parts.";
-    conversations.append(principal.organization(), id, List.of(AssistantMessage.text(message)));
+    transcript.add(AssistantMessage.text(message));
     return fail(id, message, events);
   }
 
   /** How many calls of the current turn (since the person last wrote) were parked. */
-  private int writesSinceLastUserMessage(Principal principal, Conversation conversation) {
-    List<ChatMessage> messages = conversation.messages();
+  private int writesSinceLastUserMessage(Principal principal, Transcript transcript) {
+    List<ChatMessage> messages = transcript.messages();
     Set<ToolCallId> calls = new HashSet<>();
     for (int i = messages.size() - 1; i >= 0 && !(messages.get(i) instanceof UserMessage); i--) {
       if (messages.get(i) instanceof AssistantMessage assistant) {
@@ -498,7 +499,7 @@ public final class AgentRuntime {
       return 0;
     }
     return (int)
-        approvals.listByConversation(principal.organization(), conversation.id()).stream()
+        approvals.listByConversation(principal.organization(), transcript.id()).stream()
             .filter(approval -> calls.contains(approval.call().id()))
             .count();
   }
@@ -511,10 +512,11 @@ public final class AgentRuntime {
   /** Puts one call through the guard; returns the approval id when the call was parked. */
   private Optional<ApprovalId> handle(
       Principal principal,
-      ConversationId id,
+      Transcript transcript,
       ToolCall call,
       int writesSoFar,
       Consumer<AgentEvent> events) {
+    ConversationId id = transcript.id();
     GuardDecision decision =
         guard.evaluate(principal, call, writesSoFar, settings.maxWritesPerTurn());
     if (decision instanceof GuardDecision.Refuse refuse) {
@@ -527,20 +529,14 @@ public final class AgentRuntime {
               call.toolName(),
               Map.of("call", call.id().value(), "reason", refuse.kind().name())));
       ToolResult result = ToolResult.error(refuse.reason());
-      conversations.append(
-          principal.organization(),
-          id,
-          List.of(new ToolResultMessage(call.id(), call.toolName(), result)));
+      transcript.add(new ToolResultMessage(call.id(), call.toolName(), result));
       events.accept(new ToolCallDenied(call, refuse.reason()));
       return Optional.empty();
     }
     if (decision instanceof GuardDecision.Run run) {
       recordAllowed(principal, call, "run");
       ToolResult result = execute(principal, run.tool(), call, null);
-      conversations.append(
-          principal.organization(),
-          id,
-          List.of(new ToolResultMessage(call.id(), call.toolName(), result)));
+      transcript.add(new ToolResultMessage(call.id(), call.toolName(), result));
       events.accept(new ToolResultReady(call.id(), call.toolName(), result));
       return Optional.empty();
     }
@@ -597,6 +593,33 @@ public final class AgentRuntime {
     return result.isSuccess()
         ? "executed"
         : result.status().name().toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The messages of one conversation during a turn, kept in step with the store. */
+  private final class Transcript {
+    private final OrganizationId organization;
+    private final ConversationId id;
+    private final List<ChatMessage> messages;
+
+    Transcript(Conversation conversation) {
+      this.organization = conversation.organization();
+      this.id = conversation.id();
+      this.messages = new ArrayList<>(conversation.messages());
+    }
+
+    ConversationId id() {
+      return id;
+    }
+
+    List<ChatMessage> messages() {
+      return Collections.unmodifiableList(messages);
+    }
+
+    /** Stores the message first; the transcript only holds what the store accepted. */
+    void add(ChatMessage message) {
+      conversations.append(organization, id, List.of(message));
+      messages.add(message);
+    }
   }
 
   /** Assembles an {@link AgentRuntime}; every port is required. */

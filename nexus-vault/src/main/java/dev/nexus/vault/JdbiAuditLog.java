@@ -10,14 +10,12 @@ import dev.nexus.core.audit.ChainVerification;
 import dev.nexus.core.error.ConfigurationException;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.result.ResultIterator;
 import org.jdbi.v3.core.statement.Query;
@@ -41,11 +39,13 @@ public final class JdbiAuditLog implements AuditLog {
    * creates or advances the head (locking it, which serializes appends of one organization only for
    * this statement), hashes the new record in the database and inserts it.
    */
-  private static final String APPEND_IN_ONE_ROUND_TRIP =
-      "SELECT set_config('"
-          + VaultDatabase.ORGANIZATION_SETTING
-          + "', ?, true); "
-          + "WITH head AS ("
+  /**
+   * One statement that creates or advances the organization's head (locking it, which serializes
+   * appends of one organization only for this statement), hashes the new record in the database and
+   * inserts it; sent in one round trip behind the organization's setting.
+   */
+  private static final String APPEND =
+      "WITH head AS ("
           + " INSERT INTO audit_head AS h (organization_id, sequence, previous_hash, hash)"
           + " VALUES (?, 1, ?, ?) ON CONFLICT (organization_id) DO UPDATE SET"
           + " sequence = h.sequence + 1, previous_hash = h.hash,"
@@ -71,43 +71,33 @@ public final class JdbiAuditLog implements AuditLog {
     String suffix = encodedAfterSequence(event);
     String firstHash = AuditChain.hash(AuditChain.GENESIS, 1, event);
     AuditRecord record =
-        Failures.translate(
+        Tenancy.inOneRoundTrip(
+            jdbi,
+            organization,
             "appending an audit event",
-            () ->
-                jdbi.withHandle(
-                    handle -> {
-                      try (PreparedStatement statement =
-                          handle.getConnection().prepareStatement(APPEND_IN_ONE_ROUND_TRIP)) {
-                        int i = 1;
-                        statement.setString(i++, organization.value());
-                        statement.setString(i++, organization.value());
-                        statement.setString(i++, AuditChain.GENESIS);
-                        statement.setString(i++, firstHash);
-                        statement.setString(i++, suffix);
-                        statement.setString(i++, organization.value());
-                        statement.setObject(i++, Instants.timestamp(event.at()));
-                        statement.setInt(i++, Instants.nanos(event.at()));
-                        statement.setString(
-                            i++, event.actor() == null ? null : event.actor().value());
-                        statement.setString(i++, event.action().name());
-                        statement.setString(i++, event.target());
-                        statement.setString(i, JsonCodec.writeDetails(event.details()));
-                        statement.execute();
-                        if (!statement.getMoreResults()) {
-                          throw new IllegalStateException("the audit append returned no result");
-                        }
-                        try (ResultSet row = statement.getResultSet()) {
-                          row.next();
-                          return new AuditRecord(
-                              row.getLong("sequence"),
-                              event,
-                              row.getString("previous_hash"),
-                              row.getString("hash"));
-                        }
-                      } catch (SQLException e) {
-                        throw new ConnectionException(e);
-                      }
-                    }));
+            APPEND,
+            statement -> {
+              int i = 2;
+              statement.setString(i++, organization.value());
+              statement.setString(i++, AuditChain.GENESIS);
+              statement.setString(i++, firstHash);
+              statement.setString(i++, suffix);
+              statement.setString(i++, organization.value());
+              statement.setObject(i++, Instants.timestamp(event.at()));
+              statement.setInt(i++, Instants.nanos(event.at()));
+              statement.setString(i++, event.actor() == null ? null : event.actor().value());
+              statement.setString(i++, event.action().name());
+              statement.setString(i++, event.target());
+              statement.setString(i, JsonCodec.writeDetails(event.details()));
+            },
+            row -> {
+              row.next();
+              return new AuditRecord(
+                  row.getLong("sequence"),
+                  event,
+                  row.getString("previous_hash"),
+                  row.getString("hash"));
+            });
     // The database computed the hash from the same encoding; a difference would mean it does not
     // store text as UTF-8, and verify() would report the chain broken at this record.
     String expected = AuditChain.hash(record.previousHash(), record.sequence(), event);

@@ -9,7 +9,9 @@ import dev.nexus.core.error.ConflictException;
 import dev.nexus.core.error.NotFoundException;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
+import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -23,6 +25,28 @@ import org.jdbi.v3.core.statement.PreparedBatch;
  * results with their status), so a turn that paused for an approval resumes after a restart.
  */
 public final class JdbiConversationStore implements ConversationStore {
+
+  /** The conversation and its messages in order, in one statement (so one snapshot). */
+  private static final String FIND =
+      "SELECT c.owner_id, c.title, c.created_at, c.created_at_nanos, m.kind, m.body"
+          + " FROM conversation c LEFT JOIN conversation_message m"
+          + " ON m.organization_id = c.organization_id AND m.conversation_id = c.id"
+          + " WHERE c.organization_id = ? AND c.id = ? ORDER BY m.position";
+
+  /**
+   * Reserves positions by bumping the conversation's count (which also locks its row, so concurrent
+   * appends queue up and keep their order) and inserts the messages there, in one statement; a
+   * missing conversation gives a null count and inserts nothing.
+   */
+  private static final String APPEND =
+      "WITH reserved AS (UPDATE conversation SET message_count = message_count + ?"
+          + " WHERE organization_id = ? AND id = ? RETURNING message_count),"
+          + " inserted AS (INSERT INTO conversation_message"
+          + " (organization_id, conversation_id, position, kind, body)"
+          + " SELECT ?, ?, reserved.message_count - ? + m.ordinal - 1, m.kind, m.body"
+          + " FROM reserved, unnest(?::text[], ?::text[]) WITH ORDINALITY AS m(kind, body, ordinal)"
+          + " RETURNING 1)"
+          + " SELECT (SELECT message_count FROM reserved) AS message_count";
 
   private final Jdbi jdbi;
 
@@ -68,36 +92,31 @@ public final class JdbiConversationStore implements ConversationStore {
   public Optional<Conversation> find(OrganizationId organization, ConversationId id) {
     Objects.requireNonNull(organization, "organization");
     Objects.requireNonNull(id, "id");
-    return Tenancy.inOrganization(
+    return Tenancy.inOneRoundTrip(
         jdbi,
         organization,
         "reading a conversation",
-        handle ->
-            handle
-                .createQuery(
-                    "SELECT owner_id, title, created_at, created_at_nanos FROM conversation"
-                        + " WHERE organization_id = :org AND id = :id")
-                .bind("org", organization.value())
-                .bind("id", id.value())
-                .map(
-                    (row, context) ->
-                        new Conversation(
-                            id,
-                            organization,
-                            UserId.of(row.getString("owner_id")),
-                            row.getString("title"),
-                            Instants.read(row, "created_at"),
-                            List.of()))
-                .findOne()
-                .map(
-                    conversation ->
-                        new Conversation(
-                            id,
-                            organization,
-                            conversation.owner(),
-                            conversation.title(),
-                            conversation.createdAt(),
-                            messages(handle, organization, id))));
+        FIND,
+        statement -> {
+          statement.setString(2, organization.value());
+          statement.setString(3, id.value());
+        },
+        rows -> {
+          if (!rows.next()) {
+            return Optional.empty();
+          }
+          UserId owner = UserId.of(rows.getString("owner_id"));
+          String title = rows.getString("title");
+          Instant createdAt = Instants.read(rows, "created_at");
+          List<ChatMessage> messages = new ArrayList<>();
+          do {
+            String kind = rows.getString("kind");
+            if (kind != null) {
+              messages.add(JsonCodec.readMessage(kind, rows.getString("body")));
+            }
+          } while (rows.next());
+          return Optional.of(new Conversation(id, organization, owner, title, createdAt, messages));
+        });
   }
 
   @Override
@@ -132,14 +151,32 @@ public final class JdbiConversationStore implements ConversationStore {
     Objects.requireNonNull(organization, "organization");
     Objects.requireNonNull(id, "id");
     List<ChatMessage> copy = List.copyOf(messages);
-    Tenancy.inOrganization(
-        jdbi,
-        organization,
-        "appending to a conversation",
-        handle -> {
-          appendMessages(handle, organization, id, copy);
-          return null;
-        });
+    String[] kinds = new String[copy.size()];
+    String[] bodies = new String[copy.size()];
+    for (int i = 0; i < copy.size(); i++) {
+      kinds[i] = JsonCodec.kind(copy.get(i));
+      bodies[i] = JsonCodec.writeMessage(copy.get(i));
+    }
+    boolean found =
+        Tenancy.inOneRoundTrip(
+            jdbi,
+            organization,
+            "appending to a conversation",
+            APPEND,
+            statement -> {
+              statement.setInt(2, copy.size());
+              statement.setString(3, organization.value());
+              statement.setString(4, id.value());
+              statement.setString(5, organization.value());
+              statement.setString(6, id.value());
+              statement.setInt(7, copy.size());
+              statement.setArray(8, statement.getConnection().createArrayOf("text", kinds));
+              statement.setArray(9, statement.getConnection().createArrayOf("text", bodies));
+            },
+            rows -> rows.next() && rows.getObject("message_count") != null);
+    if (!found) {
+      throw new NotFoundException("there is no conversation " + id + " in this organization");
+    }
   }
 
   /**
@@ -179,17 +216,5 @@ public final class JdbiConversationStore implements ConversationStore {
           .add();
     }
     batch.execute();
-  }
-
-  private static List<ChatMessage> messages(
-      Handle handle, OrganizationId organization, ConversationId id) {
-    return handle
-        .createQuery(
-            "SELECT kind, body FROM conversation_message"
-                + " WHERE organization_id = :org AND conversation_id = :id ORDER BY position")
-        .bind("org", organization.value())
-        .bind("id", id.value())
-        .map((row, context) -> JsonCodec.readMessage(row.getString("kind"), row.getString("body")))
-        .list();
   }
 }

@@ -1,6 +1,10 @@
 package dev.nexus.vault;
 
 import dev.nexus.core.identity.OrganizationId;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.HandleCallback;
 import org.jdbi.v3.core.Jdbi;
@@ -27,6 +31,56 @@ final class Tenancy {
                   scope(handle, organization);
                   return work.withHandle(handle);
                 }));
+  }
+
+  /**
+   * Runs {@code sql} (one or more statements) behind the organization's setting in a single round
+   * trip: the driver sends all statements with one sync, so the database runs them in one implicit
+   * transaction and the transaction-local setting holds for all of them. The connection must be in
+   * auto-commit mode, which is the pool's default. {@code binder} binds the parameters of {@code
+   * sql} from index {@code 2} on; {@code reader} reads the result of the last statement.
+   */
+  static <T> T inOneRoundTrip(
+      Jdbi jdbi,
+      OrganizationId organization,
+      String operation,
+      String sql,
+      Binder binder,
+      Reader<T> reader) {
+    String scoped =
+        "SELECT set_config('" + VaultDatabase.ORGANIZATION_SETTING + "', ?, true); " + sql;
+    return Failures.translate(
+        operation,
+        () ->
+            jdbi.withHandle(
+                handle -> {
+                  try (PreparedStatement statement =
+                      handle.getConnection().prepareStatement(scoped)) {
+                    statement.setString(1, organization.value());
+                    binder.bind(statement);
+                    statement.execute();
+                    if (!statement.getMoreResults()) {
+                      throw new IllegalStateException(operation + " returned no result");
+                    }
+                    try (ResultSet rows = statement.getResultSet()) {
+                      return reader.read(rows);
+                    }
+                  } catch (SQLException e) {
+                    throw new ConnectionException(e);
+                  }
+                }));
+  }
+
+  /** Binds the parameters after the organization, which is parameter 1. */
+  @FunctionalInterface
+  interface Binder {
+    void bind(PreparedStatement statement) throws SQLException;
+  }
+
+  /** Reads the result of the last statement. */
+  @FunctionalInterface
+  interface Reader<T> {
+    T read(ResultSet rows) throws SQLException;
   }
 
   /** Sets the organization for the rest of the current transaction. */
