@@ -146,13 +146,27 @@ public final class AgentRuntime {
 
   /**
    * Posts the person's message and runs the turn until the model answers, a call needs approval, or
-   * the step limit is reached.
+   * the step limit is reached. The same as {@code prepareChat(principal, id, text).run(events)}.
    *
    * @throws NotFoundException when the conversation is not the principal's
    * @throws ConflictException when the conversation still waits for approvals
    */
   public TurnResult chat(
       Principal principal, ConversationId id, String text, Consumer<AgentEvent> events) {
+    return prepareChat(principal, id, text).run(events);
+  }
+
+  /**
+   * Checks a chat turn without running it: the text is not blank, the conversation is the
+   * principal's and waits for no approval. A server calls this before it commits to an answer (for
+   * example before it opens an event stream), so those refusals still become proper errors; the
+   * conversation read here is the one the turn runs on.
+   *
+   * @throws InvalidInputException when the text is blank
+   * @throws NotFoundException when the conversation is not the principal's
+   * @throws ConflictException when the conversation still waits for approvals
+   */
+  public PreparedTurn prepareChat(Principal principal, ConversationId id, String text) {
     if (text == null || text.isBlank()) {
       throw new InvalidInputException("message text must not be empty");
     }
@@ -161,9 +175,39 @@ public final class AgentRuntime {
       throw new ConflictException(
           "conversation " + id + " is waiting for approvals; decide them before writing more");
     }
-    Transcript transcript = new Transcript(conversation);
-    transcript.add(new UserMessage(text));
-    return runTurn(principal, transcript, events);
+    return new PreparedTurn(principal, conversation, text);
+  }
+
+  /**
+   * A chat turn that passed {@link #prepareChat}'s checks and has not run yet. It runs at most
+   * once.
+   */
+  public final class PreparedTurn {
+    private final Principal principal;
+    private final Conversation conversation;
+    private final String text;
+    private boolean ran;
+
+    private PreparedTurn(Principal principal, Conversation conversation, String text) {
+      this.principal = principal;
+      this.conversation = conversation;
+      this.text = text;
+    }
+
+    /**
+     * Posts the message and runs the turn.
+     *
+     * @throws IllegalStateException when this turn already ran
+     */
+    public synchronized TurnResult run(Consumer<AgentEvent> events) {
+      if (ran) {
+        throw new IllegalStateException("this turn already ran");
+      }
+      ran = true;
+      Transcript transcript = new Transcript(conversation);
+      transcript.add(new UserMessage(text));
+      return runTurn(principal, transcript, events);
+    }
   }
 
   /**
@@ -430,10 +474,26 @@ public final class AgentRuntime {
   }
 
   /**
-   * Runs model steps on a transcript loaded once for the turn: every message the turn writes is
-   * appended to the store and to the transcript, so no step reads the conversation again.
+   * Runs model steps on a transcript loaded once for the turn, so no step reads the conversation
+   * again. The turn's messages are stored together, in order, when it pauses for approvals, ends,
+   * or fails, before the event that says so.
    */
   private TurnResult runTurn(
+      Principal principal, Transcript transcript, Consumer<AgentEvent> events) {
+    try {
+      return runSteps(principal, transcript, events);
+    } catch (RuntimeException e) {
+      // Keep what the turn said and did so far, even when it ends abnormally.
+      try {
+        transcript.flush();
+      } catch (RuntimeException notStored) {
+        e.addSuppressed(notStored);
+      }
+      throw e;
+    }
+  }
+
+  private TurnResult runSteps(
       Principal principal, Transcript transcript, Consumer<AgentEvent> events) {
     ConversationId id = transcript.id();
     int writes = writesSinceLastUserMessage(principal, transcript);
@@ -447,11 +507,13 @@ public final class AgentRuntime {
       try {
         response = model.generate(request, delta -> events.accept(new TextDelta(delta)));
       } catch (NexusException e) {
+        transcript.flush();
         return fail(id, "The model could not answer: " + e.getMessage(), events);
       }
 
       transcript.add(new AssistantMessage(response.text(), response.toolCalls()));
       if (response.toolCalls().isEmpty()) {
+        transcript.flush();
         events.accept(new TurnCompleted(id, response.text()));
         return new TurnResult(id, TurnStatus.COMPLETED, response.text(), List.of());
       }
@@ -466,6 +528,7 @@ public final class AgentRuntime {
         }
       }
       if (!parked.isEmpty()) {
+        transcript.flush();
         events.accept(new AwaitingApproval(id, parked.size()));
         return new TurnResult(id, TurnStatus.AWAITING_APPROVAL, "", parked);
       }
@@ -483,6 +546,7 @@ public final class AgentRuntime {
             + settings.maxSteps()
             + " steps without finishing. Ask again, perhaps in smaller parts.";
     transcript.add(AssistantMessage.text(message));
+    transcript.flush();
     return fail(id, message, events);
   }
 
@@ -554,6 +618,9 @@ public final class AgentRuntime {
               park.tool().spec().risk(),
               now,
               now.plus(settings.approvalTtl()));
+      // The call must be in the stored conversation before anyone can decide it: deciding appends
+      // its result there.
+      transcript.flush();
       approvals.create(approval);
       record(approval, principal.user(), AuditAction.APPROVAL_REQUESTED, Map.of());
       events.accept(new ApprovalRequired(approval));
@@ -595,16 +662,21 @@ public final class AgentRuntime {
         : result.status().name().toLowerCase(java.util.Locale.ROOT);
   }
 
-  /** The messages of one conversation during a turn, kept in step with the store. */
+  /**
+   * The messages of one conversation during a turn: what was stored when the turn began plus what
+   * the turn added, which {@link #flush} writes to the store in one append.
+   */
   private final class Transcript {
     private final OrganizationId organization;
     private final ConversationId id;
     private final List<ChatMessage> messages;
+    private int stored;
 
     Transcript(Conversation conversation) {
       this.organization = conversation.organization();
       this.id = conversation.id();
       this.messages = new ArrayList<>(conversation.messages());
+      this.stored = messages.size();
     }
 
     ConversationId id() {
@@ -615,10 +687,18 @@ public final class AgentRuntime {
       return Collections.unmodifiableList(messages);
     }
 
-    /** Stores the message first; the transcript only holds what the store accepted. */
     void add(ChatMessage message) {
-      conversations.append(organization, id, List.of(message));
-      messages.add(message);
+      messages.add(Objects.requireNonNull(message, "message"));
+    }
+
+    /** Appends the messages added since the last flush; nothing happens when there are none. */
+    void flush() {
+      if (stored == messages.size()) {
+        return;
+      }
+      List<ChatMessage> unsaved = List.copyOf(messages.subList(stored, messages.size()));
+      conversations.append(organization, id, unsaved);
+      stored = messages.size();
     }
   }
 

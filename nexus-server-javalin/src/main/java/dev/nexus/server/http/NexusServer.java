@@ -541,10 +541,11 @@ public final class NexusServer implements AutoCloseable {
     Principal principal = principal(ctx);
     ConversationId id = conversationId(ctx);
     String text = Json.requiredText(json.object(ctx.body()), "text", MAX_MESSAGE_CHARS);
-    AgentRuntime runtime = runtimeFor(ctx);
-    defaultRuntime.conversation(principal, id);
+    // Refusals (unknown conversation, one waiting for approvals) must be answered before a stream
+    // opens, so the turn is checked first; it then runs on the conversation read here.
+    AgentRuntime.PreparedTurn turn = runtimeFor(ctx).prepareChat(principal, id, text);
     limits.admitTurn(principal);
-    respondWithTurn(ctx, events -> runtime.chat(principal, id, text, events));
+    respondWithTurn(ctx, turn::run);
   }
 
   private void listApprovals(Context ctx) {
