@@ -15,6 +15,7 @@ import dev.nexus.core.approval.Approval;
 import dev.nexus.core.approval.ApprovalId;
 import dev.nexus.core.approval.ApprovalStatus;
 import dev.nexus.core.audit.AuditAction;
+import dev.nexus.core.audit.AuditEvent;
 import dev.nexus.core.audit.AuditQuery;
 import dev.nexus.core.audit.AuditRecord;
 import dev.nexus.core.authorization.RelationshipTuple;
@@ -84,6 +85,17 @@ class AgentRuntimeTest {
     return audit.query(AuditQuery.first(organization, 1000)).stream()
         .map(r -> r.event().action())
         .toList();
+  }
+
+  /** The details of the only audit event of {@code action} in the organization. */
+  private Map<String, String> onlyDetailsOf(OrganizationId organization, AuditAction action) {
+    List<AuditEvent> matching =
+        audit.query(AuditQuery.first(organization, 1000)).stream()
+            .map(AuditRecord::event)
+            .filter(e -> e.action() == action)
+            .toList();
+    assertThat(matching).as("audit events of " + action).hasSize(1);
+    return matching.get(0).details();
   }
 
   private static List<ToolResultMessage> toolResults(ModelRequest request) {
@@ -587,5 +599,165 @@ class AgentRuntimeTest {
     assertThat(records.toString()).doesNotContain("secret plans").doesNotContain("bob@acme.test");
     assertThat(audit.verify(alice.organization()).isIntact()).isTrue();
     assertThat(Set.copyOf(auditActions(alice.organization()))).hasSize(4);
+  }
+
+  @Test
+  void read_whoseToolFails_isAuditedAsFailedWithStatusError() {
+    toolkit.readOutcome = TestToolkit.Outcome.FAIL;
+    Conversation conversation = start(alice);
+    model.thenToolCall("read_mail", Map.of("count", 1)).thenText("Reading failed.");
+
+    TurnResult result = agent.chat(alice, conversation.id(), "Read my mail", events::add);
+
+    assertThat(result.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(toolkit.reads).hasValue(1);
+    assertThat(auditActions(alice.organization()))
+        .containsExactly(AuditAction.TOOL_CALL_ALLOWED, AuditAction.TOOL_CALL_FAILED);
+    assertThat(onlyDetailsOf(alice.organization(), AuditAction.TOOL_CALL_FAILED))
+        .containsEntry("tool", "read_mail")
+        .containsEntry("status", "ERROR")
+        .doesNotContainKey("approval");
+    assertThat(toolResults(model.lastRequest()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.result().status()).isEqualTo(ToolResult.Status.ERROR);
+              assertThat(r.result().content()).contains(TestToolkit.FAILURE_MESSAGE);
+            });
+  }
+
+  @Test
+  void read_whoseToolAnswersAnError_isAuditedAsFailed() {
+    toolkit.readMail = args -> ToolResult.error("The mailbox is being moved; try later.");
+    Conversation conversation = start(alice);
+    model.thenToolCall("read_mail", Map.of("count", 1)).thenText("Reading failed.");
+
+    agent.chat(alice, conversation.id(), "Read my mail", events::add);
+
+    assertThat(auditActions(alice.organization()))
+        .containsExactly(AuditAction.TOOL_CALL_ALLOWED, AuditAction.TOOL_CALL_FAILED);
+    assertThat(onlyDetailsOf(alice.organization(), AuditAction.TOOL_CALL_FAILED))
+        .containsEntry("status", "ERROR");
+  }
+
+  @Test
+  void approvedSend_whoseToolFails_endsTheApprovalFailed_andIsAuditedAsFailed() {
+    toolkit.sendOutcome = TestToolkit.Outcome.FAIL;
+    Conversation conversation = start(alice);
+    model
+        .thenToolCall("send_mail", Map.of("to", "bob@acme.test", "body", "hello"))
+        .thenText("The send failed.");
+    ApprovalId id = agent.chat(alice, conversation.id(), "Send", events::add).pending().get(0);
+
+    TurnResult result = agent.approve(alice, id, events::add);
+
+    assertThat(result.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(toolkit.sends).hasValue(1);
+    assertThat(approvals.find(alice.organization(), id).orElseThrow().status())
+        .isEqualTo(ApprovalStatus.FAILED);
+    assertThat(auditActions(alice.organization()))
+        .containsExactly(
+            AuditAction.TOOL_CALL_ALLOWED,
+            AuditAction.APPROVAL_REQUESTED,
+            AuditAction.APPROVAL_GRANTED,
+            AuditAction.TOOL_CALL_FAILED);
+    assertThat(onlyDetailsOf(alice.organization(), AuditAction.TOOL_CALL_FAILED))
+        .containsEntry("tool", "send_mail")
+        .containsEntry("approval", id.value())
+        .containsEntry("status", "ERROR");
+    assertThat(toolResults(model.lastRequest()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.result().status()).isEqualTo(ToolResult.Status.ERROR);
+              assertThat(r.result().content()).contains(TestToolkit.FAILURE_MESSAGE);
+            });
+  }
+
+  @Test
+  void approvedSend_withUnknownOutcome_endsOutcomeUnknown_andTheModelIsToldSo() {
+    toolkit.sendOutcome = TestToolkit.Outcome.OUTCOME_UNKNOWN;
+    Conversation conversation = start(alice);
+    model
+        .thenToolCall("send_mail", Map.of("to", "bob@acme.test", "body", "hello"))
+        .thenText("I cannot tell whether it was sent.");
+    ApprovalId id = agent.chat(alice, conversation.id(), "Send", events::add).pending().get(0);
+
+    TurnResult result = agent.approve(alice, id, events::add);
+
+    assertThat(result.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(toolkit.sends).hasValue(1);
+    assertThat(approvals.find(alice.organization(), id).orElseThrow().status())
+        .isEqualTo(ApprovalStatus.OUTCOME_UNKNOWN);
+    assertThat(auditActions(alice.organization())).endsWith(AuditAction.TOOL_CALL_FAILED);
+    assertThat(onlyDetailsOf(alice.organization(), AuditAction.TOOL_CALL_FAILED))
+        .containsEntry("approval", id.value())
+        .containsEntry("status", "OUTCOME_UNKNOWN");
+    // The tool's own message does not say "unknown": the runtime must tell the model.
+    assertThat(toolResults(model.lastRequest()))
+        .singleElement()
+        .satisfies(
+            r -> {
+              assertThat(r.result().status()).isEqualTo(ToolResult.Status.OUTCOME_UNKNOWN);
+              assertThat(r.result().content())
+                  .startsWith("<tool-output tool=\"send_mail\" status=\"outcome_unknown\"")
+                  .contains(TestToolkit.UNKNOWN_MESSAGE);
+            });
+    assertThatThrownBy(() -> agent.approve(alice, id, events::add))
+        .isInstanceOf(ConflictException.class);
+    assertThat(toolkit.sends).hasValue(1);
+  }
+
+  @Test
+  void guard_unknownTool_isReportedAsUnknown_evenForAGuest() {
+    Principal guest = fx.guest("acme", "gus");
+    Conversation conversation = start(guest);
+    model.thenToolCall("delete_everything", Map.of("scope", 42)).thenText("No such tool.");
+
+    agent.chat(guest, conversation.id(), "Do it", events::add);
+
+    assertThat(toolResults(model.lastRequest()).get(0).result().content())
+        .contains("There is no tool named 'delete_everything'")
+        .doesNotContain("not allowed")
+        .doesNotContain("Invalid arguments");
+    assertThat(onlyDetailsOf(guest.organization(), AuditAction.TOOL_CALL_DENIED))
+        .containsEntry("reason", "UNKNOWN_TOOL");
+  }
+
+  @Test
+  void guard_guestsSendWithInvalidArguments_isRefusedAsNotAuthorized_notAsInvalid() {
+    Principal guest = fx.guest("acme", "gus");
+    Conversation conversation = start(guest);
+    model.thenToolCall("send_mail", Map.of("to", 42, "cc", "x@y.test")).thenText("Refused.");
+
+    agent.chat(guest, conversation.id(), "Send", events::add);
+
+    assertThat(toolResults(model.lastRequest()).get(0).result().content())
+        .contains("not allowed to use send_mail")
+        .doesNotContain("Invalid arguments")
+        .doesNotContain("unknown argument 'cc'");
+    assertThat(onlyDetailsOf(guest.organization(), AuditAction.TOOL_CALL_DENIED))
+        .containsEntry("reason", "NOT_AUTHORIZED");
+    assertThat(approvals.listByConversation(guest.organization(), conversation.id())).isEmpty();
+  }
+
+  @Test
+  void guard_membersSendWithInvalidArguments_isRefusedAsInvalid_andNeverParks() {
+    Conversation conversation = start(alice);
+    model.thenToolCall("send_mail", Map.of("to", "bob@acme.test")).thenText("I forgot the body.");
+
+    TurnResult result = agent.chat(alice, conversation.id(), "Send", events::add);
+
+    assertThat(result.status()).isEqualTo(TurnStatus.COMPLETED);
+    assertThat(result.pending()).isEmpty();
+    assertThat(toolResults(model.lastRequest()).get(0).result().content())
+        .contains("Invalid arguments for send_mail")
+        .contains("missing required argument 'body'");
+    assertThat(onlyDetailsOf(alice.organization(), AuditAction.TOOL_CALL_DENIED))
+        .containsEntry("reason", "INVALID_ARGUMENTS");
+    assertThat(auditActions(alice.organization())).containsExactly(AuditAction.TOOL_CALL_DENIED);
+    assertThat(approvals.listByConversation(alice.organization(), conversation.id())).isEmpty();
+    assertThat(events).noneMatch(ApprovalRequired.class::isInstance);
+    assertThat(toolkit.sends).hasValue(0);
   }
 }

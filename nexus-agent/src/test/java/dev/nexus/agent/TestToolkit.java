@@ -4,6 +4,8 @@ import dev.nexus.core.authorization.Capability;
 import dev.nexus.core.authorization.CheckRequest;
 import dev.nexus.core.authorization.ObjectRef;
 import dev.nexus.core.authorization.SubjectRef;
+import dev.nexus.core.error.OutcomeUnknownException;
+import dev.nexus.core.error.ProviderException;
 import dev.nexus.core.identity.Principal;
 import dev.nexus.core.tool.Parameter;
 import dev.nexus.core.tool.ParameterSchema;
@@ -23,10 +25,27 @@ import java.util.function.Function;
 
 /**
  * A toolkit of plain in-process tools that record every execution, so tests can count exactly how
- * often a call ran and as whom.
+ * often a call ran and as whom. {@code read_mail} and {@code send_mail} can be told to fail, or to
+ * end with an unknown outcome, as a real connector's call can.
  */
 final class TestToolkit implements Toolkit {
 
+  /** How a tool's execution ends. */
+  enum Outcome {
+    /** The tool does its work and answers success. */
+    SUCCEED,
+    /** The tool throws a provider error: nothing happened. */
+    FAIL,
+    /** The tool throws {@link OutcomeUnknownException}: the request left, the answer never came. */
+    OUTCOME_UNKNOWN
+  }
+
+  static final String FAILURE_MESSAGE = "The mail provider refused the request (HTTP 400).";
+  static final String UNKNOWN_MESSAGE = "The mail provider did not answer after the request left.";
+
+  final AtomicInteger reads = new AtomicInteger();
+  volatile Outcome readOutcome = Outcome.SUCCEED;
+  volatile Outcome sendOutcome = Outcome.SUCCEED;
   final AtomicInteger sends = new AtomicInteger();
   final ConcurrentLinkedQueue<String> sentBy = new ConcurrentLinkedQueue<>();
   final AtomicInteger pagesCreated = new AtomicInteger();
@@ -42,7 +61,11 @@ final class TestToolkit implements Toolkit {
                   ParameterSchema.of(Parameter.integer("count", "How many", false, 1, 50)),
                   Capability.READ_MAIL,
                   RiskClass.READ),
-              (context, args) -> readMail.apply(args)),
+              (context, args) -> {
+                reads.incrementAndGet();
+                end(readOutcome);
+                return readMail.apply(args);
+              }),
           tool(
               new ToolSpec(
                   "send_mail",
@@ -55,6 +78,7 @@ final class TestToolkit implements Toolkit {
               (context, args) -> {
                 sends.incrementAndGet();
                 sentBy.add(context.principal().user().value());
+                end(sendOutcome);
                 return ToolResult.success("Sent to " + args.string("to"));
               }),
           tool(
@@ -107,6 +131,15 @@ final class TestToolkit implements Toolkit {
   @Override
   public Optional<OAuthProvider> oauthProvider() {
     return Optional.empty();
+  }
+
+  /** Throws as {@code outcome} says, or returns when the tool should succeed. */
+  private static void end(Outcome outcome) {
+    switch (outcome) {
+      case SUCCEED -> {}
+      case FAIL -> throw new ProviderException(FAILURE_MESSAGE);
+      case OUTCOME_UNKNOWN -> throw new OutcomeUnknownException(UNKNOWN_MESSAGE);
+    }
   }
 
   private interface Body {
