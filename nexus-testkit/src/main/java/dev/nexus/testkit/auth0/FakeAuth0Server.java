@@ -16,10 +16,13 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.URLDecoder;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.security.interfaces.RSAPrivateKey;
@@ -34,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -45,10 +49,23 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>{@code GET /.well-known/jwks.json}: its RSA signing key;
- *   <li>{@code POST /oauth/token} (JSON or form): {@code client_credentials} for registered
- *       clients, answering a Management API token, and the federated-connection token exchange
- *       ({@value #TOKEN_EXCHANGE_GRANT}) answering the connection access token a test registered
- *       with {@link #registerConnectionToken};
+ *   <li>{@code GET /authorize}: Universal Login for a single-page app registered with {@link
+ *       #registerSinglePageApp}, authorization code flow with PKCE (S256 only). There is no login
+ *       form: the request is consented at once as the identity set with {@link #signInAs}, and the
+ *       browser is redirected back to {@code redirect_uri} with {@code code} and {@code state} (or
+ *       with {@code error} and {@code error_description} once the client and redirect URI are known
+ *       to be genuine). An {@code organization} (id or name) must exist and count the identity
+ *       among its members;
+ *   <li>{@code POST /oauth/token} (JSON or form): {@code authorization_code} for those apps,
+ *       checking the code (single use, one minute), {@code client_id}, {@code redirect_uri} and
+ *       {@code code_verifier} and answering an RS256 access token for the requested audience, with
+ *       {@code org_id} for organization logins, and an ID token when {@code openid} was asked for;
+ *       {@code client_credentials} for registered clients, answering a Management API token, and
+ *       the federated-connection token exchange ({@value #TOKEN_EXCHANGE_GRANT}) answering the
+ *       connection access token a test registered with {@link #registerConnectionToken}. Answers to
+ *       a browser carry CORS headers for the single-page apps' origins;
+ *   <li>{@code GET /v2/logout}: redirects to {@code returnTo} when it is a callback URL of the
+ *       named app;
  *   <li>the Management API organization endpoints under {@code /api/v2/}: organizations (create,
  *       get by id and by name), members (add, remove, list with roles), member roles (list, assign,
  *       remove) and roles (list, seeded with admin, manager, member and guest), with Auth0-shaped
@@ -85,6 +102,8 @@ public final class FakeAuth0Server implements AutoCloseable {
   private static final String ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
   private static final String REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration CODE_TTL = Duration.ofMinutes(1);
+  private static final Duration USER_TOKEN_TTL = Duration.ofDays(1);
 
   private final HttpServer server;
   private final ExecutorService executor;
@@ -99,6 +118,11 @@ public final class FakeAuth0Server implements AutoCloseable {
   private final Map<String, ConnectionToken> connectionTokens = new ConcurrentHashMap<>();
   private final AtomicInteger jwksRequests = new AtomicInteger();
   private final AtomicInteger tokenExchanges = new AtomicInteger();
+  private final Map<String, List<URI>> singlePageApps = new ConcurrentHashMap<>();
+  private final Map<String, PendingCode> codes = new ConcurrentHashMap<>();
+  private final AtomicInteger codesRedeemed = new AtomicInteger();
+  private volatile Login login = new Login("auth0|test-user", Map.of());
+  private volatile AuthorizeRequest lastAuthorization;
   private volatile int jwksFailureStatus;
   private int managementFailures;
   private int managementFailureStatus;
@@ -118,6 +142,43 @@ public final class FakeAuth0Server implements AutoCloseable {
   }
 
   private record ConnectionToken(String accessToken, long expiresInSeconds, String scope) {}
+
+  /**
+   * The person {@code /authorize} signs in: their Auth0 user id and any further claims their access
+   * token carries (for example a namespaced role claim, or {@code email}).
+   */
+  public record Login(String subject, Map<String, Object> claims) {
+    public Login {
+      Objects.requireNonNull(subject, "subject");
+      claims = Map.copyOf(claims);
+    }
+  }
+
+  /**
+   * What {@code /authorize} was asked, as it arrived. {@code audience}, {@code organization}, and
+   * {@code state} are null when absent.
+   */
+  public record AuthorizeRequest(
+      String clientId,
+      String redirectUri,
+      String responseType,
+      String scope,
+      String audience,
+      String organization,
+      String state,
+      String codeChallenge,
+      String codeChallengeMethod) {}
+
+  /** An issued code: what it was bound to at {@code /authorize}. */
+  private record PendingCode(
+      String clientId,
+      String redirectUri,
+      String codeChallenge,
+      String audience,
+      String scope,
+      String organizationId,
+      Login login,
+      Instant expiresAt) {}
 
   static {
     // The JDK server's default (Nagle without TCP_NODELAY) adds ~40 ms to small answers.
@@ -352,6 +413,53 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   // ---------------------------------------------------------------- test set-up
 
+  /**
+   * Registers a single-page application: a public client (no secret) that may use the authorization
+   * code flow with PKCE and return to these exact callback URLs. The origins of the callback URLs
+   * are its allowed web origins, for CORS on the token endpoint.
+   */
+  public void registerSinglePageApp(String clientId, URI... callbackUrls) {
+    Objects.requireNonNull(clientId, "clientId");
+    if (callbackUrls.length == 0) {
+      throw new IllegalArgumentException("a single-page app needs at least one callback URL");
+    }
+    singlePageApps.put(clientId, List.of(callbackUrls));
+  }
+
+  /**
+   * Makes {@code /authorize} sign in {@code subject}, whose access token also carries {@code
+   * claims}.
+   */
+  public void signInAs(String subject, Map<String, ?> claims) {
+    login = new Login(subject, new LinkedHashMap<String, Object>(claims));
+  }
+
+  /** The last request {@code /authorize} received, or empty if none came. */
+  public Optional<AuthorizeRequest> lastAuthorization() {
+    return Optional.ofNullable(lastAuthorization);
+  }
+
+  /** How many authorization codes were exchanged for tokens. */
+  public int authorizationCodesRedeemed() {
+    return codesRedeemed.get();
+  }
+
+  /** Makes {@code userId} a member of the organization {@code orgId} with these role names. */
+  public synchronized void seedMember(String orgId, String userId, String... roleNames) {
+    TreeMap<String, List<String>> orgMembers = members.get(orgId);
+    if (orgMembers == null) {
+      throw new IllegalArgumentException("no organization " + orgId);
+    }
+    List<String> roles = orgMembers.computeIfAbsent(userId, ignored -> new ArrayList<>());
+    for (String name : roleNames) {
+      roleNamesById.entrySet().stream()
+          .filter(e -> e.getValue().equals(name))
+          .map(Map.Entry::getKey)
+          .findFirst()
+          .ifPresent(roles::add);
+    }
+  }
+
   /** Registers a machine-to-machine client for {@code client_credentials}. */
   public void registerClient(String clientId, String clientSecret) {
     clients.put(clientId, clientSecret);
@@ -425,7 +533,17 @@ public final class FakeAuth0Server implements AutoCloseable {
       String method = exchange.getRequestMethod();
       if (path.equals("/.well-known/jwks.json") && method.equals("GET")) {
         jwks(exchange);
+      } else if (path.equals("/authorize") && method.equals("GET")) {
+        authorize(exchange);
+      } else if (path.equals("/v2/logout") && method.equals("GET")) {
+        logout(exchange);
+      } else if (path.equals("/oauth/token") && method.equals("OPTIONS")) {
+        allowBrowserOrigin(exchange);
+        exchange.getResponseHeaders().set("Access-Control-Allow-Methods", "POST");
+        exchange.getResponseHeaders().set("Access-Control-Allow-Headers", "Content-Type");
+        send(exchange, 204, null);
       } else if (path.equals("/oauth/token") && method.equals("POST")) {
+        allowBrowserOrigin(exchange);
         oauthToken(exchange);
       } else if (path.startsWith("/api/v2/")) {
         management(exchange, method, path.substring("/api/v2/".length()));
@@ -458,6 +576,10 @@ public final class FakeAuth0Server implements AutoCloseable {
   private void oauthToken(HttpExchange exchange) throws IOException {
     Map<String, String> params = requestParams(exchange);
     String grant = params.getOrDefault("grant_type", "");
+    if (grant.equals("authorization_code")) {
+      authorizationCode(exchange, params);
+      return;
+    }
     String clientId = params.get("client_id");
     String secret = params.get("client_secret");
     if (clientId == null || secret == null || !secret.equals(clients.get(clientId))) {
@@ -533,6 +655,265 @@ public final class FakeAuth0Server implements AutoCloseable {
     body.put("issued_token_type", FEDERATED_TOKEN_TYPE);
     body.put("token_type", "Bearer");
     send(exchange, 200, body);
+  }
+
+  // ---------------------------------------------------------------- Universal Login
+
+  private void authorize(HttpExchange exchange) throws IOException {
+    Map<String, String> query = queryParams(exchange);
+    AuthorizeRequest request =
+        new AuthorizeRequest(
+            query.get("client_id"),
+            query.get("redirect_uri"),
+            query.get("response_type"),
+            query.get("scope"),
+            query.get("audience"),
+            query.get("organization"),
+            query.get("state"),
+            query.get("code_challenge"),
+            query.get("code_challenge_method"));
+    lastAuthorization = request;
+
+    // Until the client and its callback are known, Auth0 shows an error page instead of
+    // redirecting: a redirect to an unchecked URL would make the tenant an open redirector.
+    List<URI> callbacks =
+        request.clientId() == null ? null : singlePageApps.get(request.clientId());
+    if (callbacks == null) {
+      send(exchange, 400, oauthError("invalid_request", "Unknown client."));
+      return;
+    }
+    if (request.redirectUri() == null
+        || callbacks.stream().noneMatch(c -> c.toString().equals(request.redirectUri()))) {
+      send(exchange, 400, oauthError("invalid_request", "Callback URL mismatch."));
+      return;
+    }
+
+    if (!"code".equals(request.responseType())) {
+      redirectWithError(
+          exchange, request, "unsupported_response_type", "Unsupported response type");
+      return;
+    }
+    if (request.codeChallenge() == null || !request.codeChallenge().matches("[A-Za-z0-9_-]{43}")) {
+      redirectWithError(
+          exchange,
+          request,
+          "invalid_request",
+          "A S256 code_challenge is required for this client");
+      return;
+    }
+    if (!"S256".equals(request.codeChallengeMethod())) {
+      redirectWithError(
+          exchange, request, "invalid_request", "Unsupported code_challenge_method, use S256");
+      return;
+    }
+    Login who = login;
+    String organizationId = null;
+    if (request.organization() != null && !request.organization().isBlank()) {
+      synchronized (this) {
+        ObjectNode org =
+            organizations.values().stream()
+                .filter(
+                    o ->
+                        o.path("id").asText().equals(request.organization())
+                            || o.path("name").asText().equals(request.organization()))
+                .findFirst()
+                .orElse(null);
+        if (org == null) {
+          redirectWithError(
+              exchange, request, "invalid_request", "parameter organization is invalid");
+          return;
+        }
+        organizationId = org.path("id").asText();
+        if (!members.get(organizationId).containsKey(who.subject())) {
+          redirectWithError(
+              exchange, request, "access_denied", "the user is not a member of the organization");
+          return;
+        }
+      }
+    }
+
+    String code = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
+    codes.put(
+        code,
+        new PendingCode(
+            request.clientId(),
+            request.redirectUri(),
+            request.codeChallenge(),
+            request.audience(),
+            request.scope() == null ? "" : request.scope(),
+            organizationId,
+            who,
+            clock.instant().plus(CODE_TTL)));
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("code", code);
+    if (request.state() != null) {
+      answer.put("state", request.state());
+    }
+    redirect(exchange, request.redirectUri(), answer);
+  }
+
+  private void redirectWithError(
+      HttpExchange exchange, AuthorizeRequest request, String error, String description)
+      throws IOException {
+    Map<String, String> answer = new LinkedHashMap<>();
+    answer.put("error", error);
+    answer.put("error_description", description);
+    if (request.state() != null) {
+      answer.put("state", request.state());
+    }
+    redirect(exchange, request.redirectUri(), answer);
+  }
+
+  private static void redirect(HttpExchange exchange, String target, Map<String, String> params)
+      throws IOException {
+    StringBuilder location = new StringBuilder(target);
+    char separator = target.contains("?") ? '&' : '?';
+    for (Map.Entry<String, String> param : params.entrySet()) {
+      location
+          .append(separator)
+          .append(URLEncoder.encode(param.getKey(), StandardCharsets.UTF_8))
+          .append('=')
+          .append(URLEncoder.encode(param.getValue(), StandardCharsets.UTF_8));
+      separator = '&';
+    }
+    exchange.getResponseHeaders().set("Location", location.toString());
+    exchange.getResponseHeaders().set("Cache-Control", "no-store");
+    send(exchange, 302, null);
+  }
+
+  private void logout(HttpExchange exchange) throws IOException {
+    Map<String, String> query = queryParams(exchange);
+    List<URI> callbacks = singlePageApps.get(query.getOrDefault("client_id", ""));
+    String returnTo = query.get("returnTo");
+    if (callbacks == null
+        || returnTo == null
+        || callbacks.stream().noneMatch(c -> c.toString().equals(returnTo))) {
+      send(exchange, 400, oauthError("invalid_request", "returnTo is not an allowed logout URL."));
+      return;
+    }
+    redirect(exchange, returnTo, Map.of());
+  }
+
+  /** Lets a single-page app's page read the token endpoint's answer, as Auth0's web origins do. */
+  private void allowBrowserOrigin(HttpExchange exchange) {
+    String origin = exchange.getRequestHeaders().getFirst("Origin");
+    if (origin == null) {
+      return;
+    }
+    boolean allowed =
+        singlePageApps.values().stream()
+            .flatMap(List::stream)
+            .anyMatch(callback -> originOf(callback).equals(origin));
+    if (allowed) {
+      exchange.getResponseHeaders().set("Access-Control-Allow-Origin", origin);
+      exchange.getResponseHeaders().set("Vary", "Origin");
+    }
+  }
+
+  private static String originOf(URI url) {
+    return url.getScheme() + "://" + url.getRawAuthority();
+  }
+
+  private void authorizationCode(HttpExchange exchange, Map<String, String> params)
+      throws IOException {
+    String clientId = params.get("client_id");
+    String code = params.get("code");
+    String verifier = params.get("code_verifier");
+    if (clientId == null || !singlePageApps.containsKey(clientId)) {
+      send(exchange, 401, oauthError("access_denied", "Unauthorized"));
+      return;
+    }
+    if (code == null || code.isEmpty()) {
+      send(exchange, 400, oauthError("invalid_request", "Missing required parameter: code"));
+      return;
+    }
+    if (verifier == null || verifier.isEmpty()) {
+      send(
+          exchange,
+          400,
+          oauthError("invalid_request", "Missing required parameter: code_verifier"));
+      return;
+    }
+
+    // Taken out before any check, so a code is spent by its first use, right or wrong.
+    PendingCode pending = codes.remove(code);
+    if (pending == null
+        || !pending.clientId().equals(clientId)
+        || !clock.instant().isBefore(pending.expiresAt())) {
+      send(exchange, 403, oauthError("invalid_grant", "Invalid authorization code"));
+      return;
+    }
+    if (!pending.redirectUri().equals(params.get("redirect_uri"))) {
+      send(
+          exchange,
+          403,
+          oauthError("invalid_grant", "redirect_uri does not match the one sent to /authorize"));
+      return;
+    }
+    if (!s256(verifier).equals(pending.codeChallenge())) {
+      send(exchange, 403, oauthError("invalid_grant", "Failed to verify code verifier"));
+      return;
+    }
+
+    codesRedeemed.incrementAndGet();
+    send(exchange, 200, userTokens(pending));
+  }
+
+  private ObjectNode userTokens(PendingCode pending) {
+    Instant now = clock.instant();
+    boolean openId = List.of(pending.scope().split(" ")).contains("openid");
+    List<String> audiences = new ArrayList<>();
+    if (pending.audience() != null && !pending.audience().isBlank()) {
+      audiences.add(pending.audience());
+    }
+    if (openId || audiences.isEmpty()) {
+      audiences.add(issuer() + "userinfo");
+    }
+    TokenBuilder access =
+        token()
+            .subject(pending.login().subject())
+            .audience(audiences.toArray(String[]::new))
+            .issuedAt(now)
+            .expiresAt(now.plus(USER_TOKEN_TTL))
+            .claim("azp", pending.clientId())
+            .claim("scope", pending.scope())
+            .claim("org_id", pending.organizationId());
+    pending.login().claims().forEach(access::claim);
+
+    ObjectNode body = JSON.createObjectNode();
+    body.put("access_token", access.sign());
+    if (openId) {
+      Map<String, Object> id = new LinkedHashMap<>();
+      id.put("iss", issuer());
+      id.put("sub", pending.login().subject());
+      id.put("aud", pending.clientId());
+      id.put("iat", now.getEpochSecond());
+      id.put("exp", now.plus(Duration.ofHours(10)).getEpochSecond());
+      if (pending.organizationId() != null) {
+        id.put("org_id", pending.organizationId());
+      }
+      for (String claim : List.of("email", "name")) {
+        Object value = pending.login().claims().get(claim);
+        if (value != null) {
+          id.put(claim, value);
+        }
+      }
+      body.put("id_token", mintToken(id));
+    }
+    body.put("scope", pending.scope());
+    body.put("expires_in", USER_TOKEN_TTL.toSeconds());
+    body.put("token_type", "Bearer");
+    return body;
+  }
+
+  private static String s256(String verifier) {
+    try {
+      byte[] digest =
+          MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII));
+      return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+    }
   }
 
   private void management(HttpExchange exchange, String method, String rawPath) throws IOException {
