@@ -15,11 +15,15 @@ import dev.nexus.core.tool.ToolResult;
 import dev.nexus.core.tool.ToolSpec;
 import jakarta.mail.internet.AddressException;
 import jakarta.mail.internet.InternetAddress;
+import java.io.UnsupportedEncodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * {@code gmail_reply}: answers a message in its thread. The reply goes to the original's Reply-To
@@ -28,6 +32,8 @@ import java.util.Set;
  * {@code reply_all} the other recipients are copied, without the user's own address.
  */
 final class ReplyTool extends GmailTool {
+
+  private static final Pattern NAMED_MAILBOX = Pattern.compile("(.*?)<([^<>\\s]+@[^<>\\s]+)>");
 
   private static final List<String> ORIGINAL_HEADERS =
       List.of("From", "To", "Cc", "Reply-To", "Subject", "Message-ID", "References");
@@ -157,8 +163,32 @@ final class ReplyTool extends GmailTool {
         }
       }
     } catch (AddressException e) {
-      return found;
+      found.clear();
     }
-    return found;
+    return found.isEmpty() ? singleMailbox(header) : found;
+  }
+
+  /**
+   * A header that is one {@code name <address>} whose name holds specials such as a colon. Header
+   * values arrive with encoded words decoded, so a name sent as an encoded word can come back
+   * unquoted ({@code Support: ACME <a@example.com>}), which no longer parses as an address list.
+   */
+  private static List<InternetAddress> singleMailbox(String header) {
+    Matcher matcher = NAMED_MAILBOX.matcher(header.strip());
+    if (!matcher.matches()) {
+      return List.of();
+    }
+    try {
+      InternetAddress mailbox = OutgoingMail.address("recipient", matcher.group(2));
+      String name = matcher.group(1).strip().replace("\"", "");
+      if (name.isEmpty()) {
+        return List.of(mailbox);
+      }
+      InternetAddress named =
+          new InternetAddress(mailbox.getAddress(), name, StandardCharsets.UTF_8.name());
+      return List.of(OutgoingMail.address("recipient", named.toUnicodeString()));
+    } catch (InvalidInputException | UnsupportedEncodingException unusable) {
+      return List.of();
+    }
   }
 }

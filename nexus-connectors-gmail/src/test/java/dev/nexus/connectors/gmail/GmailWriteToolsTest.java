@@ -10,8 +10,10 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -181,6 +183,42 @@ class GmailWriteToolsTest {
     assertThat(result.content()).startsWith("'cc' must be a single line");
   }
 
+  @ParameterizedTest
+  @ValueSource(
+      strings = {
+        "ben@example.org\r\nX-Injected: yes",
+        "ben@example.org\nTo: evil@attacker.test",
+        "Ben\r\nCc: evil@attacker.test <ben@example.org>",
+        "ben@example.org\u2029Subject: fake"
+      })
+  void send_lineBreakInBcc_isRefusedAndNothingIsSent(String bcc) {
+    ToolResult result =
+        bed.call(
+            "gmail_send",
+            Map.of("to", List.of("anna@example.com"), "bcc", List.of(bcc), "body", "Hi"));
+
+    assertThat(result.status()).isEqualTo(ToolResult.Status.ERROR);
+    assertThat(result.content())
+        .isEqualTo("'bcc' must be a single line without line breaks or control characters");
+    assertThat(bed.fake.requestCount("messages.send")).isZero();
+  }
+
+  @Test
+  void createDraft_lineBreakInBcc_isRefusedAndNoDraftIsMade() {
+    ToolResult result =
+        bed.call(
+            "gmail_create_draft",
+            Map.of(
+                "to", List.of("anna@example.com"),
+                "bcc", List.of("ben@example.org\r\nBcc: evil@attacker.test"),
+                "body", "Hi"));
+
+    assertThat(result.content())
+        .isEqualTo("'bcc' must be a single line without line breaks or control characters");
+    assertThat(bed.fake.requestCount("drafts.create")).isZero();
+    assertThat(bed.mailbox.drafts()).isEmpty();
+  }
+
   @Test
   void send_blankBody_isRefused() {
     ToolResult result =
@@ -314,6 +352,88 @@ class GmailWriteToolsTest {
   }
 
   @Test
+  void reply_toAMessageWhoseHeadersHideLineBreaks_injectsNoHeader() throws Exception {
+    // given a mail whose encoded subject, sender name and references decode to line breaks
+    String raw =
+        "From: "
+            + encoded("Eve\r\nBcc: evil@attacker.test")
+            + " <eve@example.net>\r\n"
+            + "To: "
+            + GmailTestbed.ALICE
+            + "\r\n"
+            + "Subject: "
+            + encoded("Invoice\r\nBcc: evil@attacker.test")
+            + "\r\n"
+            + "Message-ID: <hostile-1@example.net>\r\n"
+            + "References: <hostile-0@example.net> "
+            + encoded("\r\nX-Injected: yes")
+            + "\r\n"
+            + "Date: Mon, 3 Nov 2025 09:00:00 +0000\r\n"
+            + "MIME-Version: 1.0\r\n"
+            + "Content-Type: text/plain; charset=UTF-8\r\n"
+            + "\r\n"
+            + "Please pay.\r\n";
+    StoredMessage hostile =
+        bed.mailbox.deliver(
+            raw.getBytes(StandardCharsets.US_ASCII), Mailbox.SEED_START, Set.of("INBOX"));
+
+    // when
+    ToolResult result =
+        bed.call("gmail_reply", Map.of("message_id", hostile.id(), "body", "Which invoice?"));
+
+    // then
+    assertThat(result.isSuccess()).as(result.content()).isTrue();
+    StoredMessage reply = bed.mailbox.sent().get(bed.mailbox.sent().size() - 1);
+    MimeMessage mime = reply.mime();
+    assertThat(mime.getHeader("Bcc")).isNull();
+    assertThat(mime.getHeader("X-Injected")).isNull();
+    assertThat(addresses(mime.getAllRecipients())).containsExactly("eve@example.net");
+    assertThat(mime.getSubject()).doesNotContain("\r", "\n").startsWith("Re: Invoice");
+    assertThat(mime.getHeader("In-Reply-To", null)).isEqualTo("<hostile-1@example.net>");
+    assertThat(new String(reply.raw(), StandardCharsets.US_ASCII).lines())
+        .noneMatch(line -> line.startsWith("Bcc:") || line.startsWith("X-Injected:"));
+  }
+
+  @Test
+  void reply_toASenderWhoseNameHoldsAColon_reachesTheSender() throws Exception {
+    String raw =
+        "From: "
+            + encoded("Support: ACME")
+            + " <support@acme.example>\r\n"
+            + "To: "
+            + GmailTestbed.ALICE
+            + "\r\n"
+            + "Subject: Your ticket\r\n"
+            + "Message-ID: <ticket-1@acme.example>\r\n"
+            + "Date: Mon, 3 Nov 2025 09:00:00 +0000\r\n"
+            + "Content-Type: text/plain; charset=UTF-8\r\n"
+            + "\r\n"
+            + "We have your ticket.\r\n";
+    StoredMessage ticket =
+        bed.mailbox.deliver(
+            raw.getBytes(StandardCharsets.US_ASCII), Mailbox.SEED_START, Set.of("INBOX"));
+
+    ToolResult result =
+        bed.call("gmail_reply", Map.of("message_id", ticket.id(), "body", "Thanks"));
+
+    assertThat(result.isSuccess()).as(result.content()).isTrue();
+    MimeMessage mime = bed.mailbox.sent().get(bed.mailbox.sent().size() - 1).mime();
+    InternetAddress to = (InternetAddress) mime.getRecipients(RecipientType.TO)[0];
+    assertThat(to.getAddress()).isEqualTo("support@acme.example");
+    assertThat(to.getPersonal()).isEqualTo("Support: ACME");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"abc123\r\nBcc: evil@attacker.test", "abc\u0000123", "../abc123"})
+  void reply_messageIdThatIsNotAnId_isRefusedBeforeAnyRequest(String id) {
+    ToolResult result = bed.call("gmail_reply", Map.of("message_id", id, "body", "Hi"));
+
+    assertThat(result.status()).isEqualTo(ToolResult.Status.ERROR);
+    assertThat(result.content()).startsWith("'message_id' must be a Gmail message id");
+    assertThat(bed.fake.requests()).isEmpty();
+  }
+
+  @Test
   void reply_unknownMessage_isNotFoundAndNothingIsSent() {
     ToolResult result =
         bed.call("gmail_reply", Map.of("message_id", "ffff0000ffff0000", "body", "Hi"));
@@ -357,5 +477,12 @@ class GmailWriteToolsTest {
 
   private static List<String> addresses(jakarta.mail.Address[] addresses) {
     return Arrays.stream(addresses).map(a -> ((InternetAddress) a).getAddress()).toList();
+  }
+
+  /** Text as one RFC 2047 encoded word, which hides its line breaks from a header parser. */
+  private static String encoded(String text) {
+    return "=?UTF-8?B?"
+        + Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8))
+        + "?=";
   }
 }
