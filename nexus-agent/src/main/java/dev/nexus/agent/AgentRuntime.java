@@ -123,6 +123,16 @@ public final class AgentRuntime {
    *     another user
    */
   public Conversation conversation(Principal principal, ConversationId id) {
+    Conversation conversation = find(principal, id);
+    // A conversation waiting for calls that expired or were cut off by a crash is settled first,
+    // so the person sees what became of them instead of a conversation stuck waiting.
+    if (!conversation.unansweredToolCalls().isEmpty() && sweep(principal.organization()) > 0) {
+      conversation = find(principal, id);
+    }
+    return conversation;
+  }
+
+  private Conversation find(Principal principal, ConversationId id) {
     return conversations
         .find(principal.organization(), id)
         .filter(c -> c.owner().equals(principal.user()))
@@ -250,15 +260,29 @@ public final class AgentRuntime {
           case ERROR -> ApprovalStatus.FAILED;
           case OUTCOME_UNKNOWN -> ApprovalStatus.OUTCOME_UNKNOWN;
         };
-    approvals.transition(
-        principal.organization(),
-        id,
-        new ApprovalTransition(
-            ApprovalStatus.EXECUTING,
-            end,
-            principal.user(),
-            clock.instant(),
-            shortOutcome(result)));
+    Optional<Approval> ended =
+        approvals.transition(
+            principal.organization(),
+            id,
+            new ApprovalTransition(
+                ApprovalStatus.EXECUTING,
+                end,
+                principal.user(),
+                clock.instant(),
+                shortOutcome(result)));
+    if (ended.isEmpty()) {
+      // The call ran longer than the execution timeout and a sweep already told the conversation
+      // its outcome is unknown; a second answer to the same call would confuse the model.
+      String message =
+          "The call took longer than "
+              + settings.executionTimeout().toSeconds()
+              + " seconds and was reported as of unknown outcome; it finished as "
+              + shortOutcome(result)
+              + ".";
+      events.accept(
+          new ToolResultReady(executing.call().id(), executing.call().toolName(), result));
+      return fail(executing.conversation(), message, events);
+    }
     return answerAndResume(requester, executing, result, events);
   }
 
@@ -292,13 +316,21 @@ public final class AgentRuntime {
 
   /**
    * Expires the organization's pending approvals whose time ran out, telling each conversation that
-   * the call did not run, and declares the outcome unknown for approved calls that have been
-   * executing for longer than the execution timeout (for example after a crash mid-call). Such
-   * calls are never sent again. Returns how many approvals changed.
+   * the call did not run; declares the outcome unknown for calls that have been executing for
+   * longer than the execution timeout (for example after a crash mid-call); and fails approved
+   * calls that were never started within that time (a crash between approving and starting), which
+   * certainly did not run. None of these calls is ever sent again. Returns how many approvals
+   * changed.
    */
   public int sweep(OrganizationId organization) {
     Instant now = clock.instant();
     int changed = 0;
+    for (Approval approval : approvals.list(organization, ApprovalStatus.APPROVED)) {
+      Instant since = approval.decidedAt() == null ? approval.createdAt() : approval.decidedAt();
+      if (!now.isBefore(since.plus(settings.executionTimeout())) && abandon(approval, now)) {
+        changed++;
+      }
+    }
     for (Approval approval : approvals.list(organization, ApprovalStatus.PENDING)) {
       if (approval.isOverdue(now) && expire(approval, now)) {
         changed++;
@@ -329,6 +361,39 @@ public final class AgentRuntime {
       }
     }
     return changed;
+  }
+
+  /** Ends an approved call that was never started: it is claimed, then failed, never run. */
+  private boolean abandon(Approval approval, Instant now) {
+    Optional<Approval> claimed =
+        approvals.transition(
+            approval.organization(),
+            approval.id(),
+            new ApprovalTransition(
+                ApprovalStatus.APPROVED, ApprovalStatus.EXECUTING, null, now, null));
+    if (claimed.isEmpty()) {
+      return false;
+    }
+    Optional<Approval> failed =
+        approvals.transition(
+            approval.organization(),
+            approval.id(),
+            new ApprovalTransition(
+                ApprovalStatus.EXECUTING,
+                ApprovalStatus.FAILED,
+                null,
+                now,
+                "interrupted before it ran"));
+    if (failed.isEmpty()) {
+      return false;
+    }
+    record(failed.get(), null, AuditAction.TOOL_CALL_FAILED, Map.of("reason", "never started"));
+    appendResult(
+        failed.get(),
+        ToolResult.error(
+            "This call was approved, but the server stopped before running it, so it did not run."
+                + " Ask the person whether to try again."));
+    return true;
   }
 
   private boolean expire(Approval approval, Instant now) {
