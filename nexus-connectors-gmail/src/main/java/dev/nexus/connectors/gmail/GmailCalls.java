@@ -1,5 +1,6 @@
 package dev.nexus.connectors.gmail;
 
+import com.google.api.client.auth.oauth2.TokenResponseException;
 import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.googleapis.services.AbstractGoogleClientRequest;
@@ -18,6 +19,7 @@ import dev.nexus.core.vault.AccessToken;
 import dev.nexus.core.vault.ProviderId;
 import java.io.IOException;
 import java.net.ConnectException;
+import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +27,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.apache.http.conn.ConnectTimeoutException;
@@ -144,11 +147,15 @@ final class GmailCalls {
           }
           fail(operation, target, attempt, e.getClass().getSimpleName(), started);
           if (kind == Kind.WRITE && !notSent) {
+            String what =
+                e instanceof SocketTimeoutException
+                    ? "Gmail did not answer "
+                        + describe(operation)
+                        + " within "
+                        + seconds(settings.readTimeout())
+                    : "The connection to Gmail broke during " + describe(operation);
             throw new OutcomeUnknownException(
-                "The connection to Gmail broke during "
-                    + describe(operation)
-                    + ", so it may or may not have happened; check Gmail before trying again.",
-                e);
+                what + ", so it may or may not have happened; check Gmail before trying again.", e);
           }
           throw new RetriableException(
               "Gmail could not be reached for " + describe(operation) + "; try again later.",
@@ -261,7 +268,16 @@ final class GmailCalls {
         || e instanceof ConnectTimeoutException;
   }
 
-  private static String reason(HttpResponseException e) {
+  /**
+   * Gmail's reason for an error answer (such as {@code backendError}) or the OAuth error code of a
+   * token answer (such as {@code invalid_grant}), else {@code httpNNN}.
+   */
+  static String reason(HttpResponseException e) {
+    if (e instanceof TokenResponseException token
+        && token.getDetails() != null
+        && token.getDetails().getError() != null) {
+      return token.getDetails().getError();
+    }
     if (e instanceof GoogleJsonResponseException json) {
       GoogleJsonError details = json.getDetails();
       if (details != null) {
@@ -304,6 +320,15 @@ final class GmailCalls {
     };
   }
 
+  /** A timeout as people read it: {@code 2 seconds}, {@code 1 second}, {@code 1.5 seconds}. */
+  private static String seconds(Duration timeout) {
+    long millis = timeout.toMillis();
+    if (millis % 1000 != 0) {
+      return String.format(Locale.ROOT, "%.1f seconds", millis / 1000.0);
+    }
+    return millis == 1000 ? "1 second" : (millis / 1000) + " seconds";
+  }
+
   private static String noun(String operation) {
     return operation.startsWith("drafts.") ? "draft" : "message";
   }
@@ -320,13 +345,16 @@ final class GmailCalls {
     }
   }
 
+  /** The last request of a failed call; the tool logs the failure itself, once, at WARN. */
   private static void fail(String operation, String target, int attempt, String outcome, long t0) {
-    LOG.warn(
-        "gmail {} target={} failed attempt={} outcome={} tookMs={}",
-        operation,
-        target,
-        attempt,
-        outcome,
-        (System.nanoTime() - t0) / 1_000_000);
+    if (LOG.isDebugEnabled()) {
+      LOG.debug(
+          "gmail {} target={} failed attempt={} outcome={} tookMs={}",
+          operation,
+          target,
+          attempt,
+          outcome,
+          (System.nanoTime() - t0) / 1_000_000);
+    }
   }
 }

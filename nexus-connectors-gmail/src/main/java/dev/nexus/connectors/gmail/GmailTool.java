@@ -1,5 +1,6 @@
 package dev.nexus.connectors.gmail;
 
+import com.google.api.client.http.HttpResponseException;
 import com.google.api.services.gmail.model.ListMessagesResponse;
 import com.google.api.services.gmail.model.Message;
 import dev.nexus.connectors.gmail.GmailCalls.Kind;
@@ -12,15 +13,21 @@ import dev.nexus.core.tool.ToolArguments;
 import dev.nexus.core.tool.ToolContext;
 import dev.nexus.core.tool.ToolResult;
 import dev.nexus.core.tool.ToolSpec;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The shape every Gmail tool shares: its spec, the calls it makes, and one place that turns a
- * failure into the short tool error the model reads (an unknown outcome stays distinct).
+ * failure into the short tool error the model reads (an unknown outcome stays distinct) and into
+ * one WARN log line.
  */
 abstract class GmailTool implements Tool {
+
+  private static final Logger LOG = LoggerFactory.getLogger(GmailTool.class);
 
   /** The headers list tools show. */
   static final List<String> LIST_HEADERS = List.of("From", "Subject", "Date");
@@ -44,13 +51,41 @@ abstract class GmailTool implements Tool {
   public final ToolResult execute(ToolContext context, ToolArguments arguments) {
     Objects.requireNonNull(context, "context");
     Objects.requireNonNull(arguments, "arguments");
+    long started = System.nanoTime();
     try {
       return run(context, arguments);
     } catch (OutcomeUnknownException e) {
+      logFailure(e, started);
       return ToolResult.outcomeUnknown(e.getMessage());
     } catch (NexusException e) {
+      logFailure(e, started);
       return ToolResult.error(e.getMessage());
     }
+  }
+
+  /**
+   * The one WARN line of a failed call: the tool, the kind of failure and, when Gmail or the
+   * network caused it, the HTTP status and Gmail's reason or the I/O exception's type. Exception
+   * messages are left out, as they may quote addresses or content.
+   */
+  private void logFailure(NexusException e, long started) {
+    LOG.warn(
+        "{} failed: {}{} after {} ms",
+        spec.name(),
+        e.getClass().getSimpleName(),
+        cause(e),
+        (System.nanoTime() - started) / 1_000_000);
+  }
+
+  private static String cause(NexusException e) {
+    Throwable cause = e.getCause();
+    if (cause instanceof HttpResponseException http) {
+      return " (HTTP " + http.getStatusCode() + " " + GmailCalls.reason(http) + ")";
+    }
+    if (cause instanceof IOException) {
+      return " (" + cause.getClass().getSimpleName() + ")";
+    }
+    return "";
   }
 
   abstract ToolResult run(ToolContext context, ToolArguments arguments);

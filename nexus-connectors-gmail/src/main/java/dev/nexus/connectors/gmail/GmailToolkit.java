@@ -21,7 +21,9 @@ import java.util.Optional;
  *
  * <p>Requests go through the Gmail Java client on an Apache HTTP transport that never repeats a
  * request by itself, so the connector alone decides what is retried (see {@link GmailSettings}).
- * Close the toolkit to release its connections.
+ * Each request is logged at DEBUG; each failed tool call is logged once at WARN, naming the tool
+ * and the kind of failure, never addresses, content or tokens. Close the toolkit to release its
+ * connections.
  *
  * <p>Limitations: lists fetch each message's headers with one request per message (no batch
  * endpoint); attachments are listed, never downloaded; mail is sent as plain text only.

@@ -270,6 +270,34 @@ class GmailFaultsTest {
   }
 
   @Test
+  void slowAnswer_beyondTheReadTimeout_onSend_isOutcomeUnknownAfterExactlyOneAttempt() {
+    bed.fake.fail("messages.send", Fault.latency(Duration.ofMillis(2_500)));
+
+    ToolResult result = bed.call("gmail_send", SEND);
+
+    assertThat(result.status()).isEqualTo(ToolResult.Status.OUTCOME_UNKNOWN);
+    assertThat(result.content())
+        .isEqualTo(
+            "Gmail did not answer the send within 2 seconds, so it may or may not have happened;"
+                + " check Gmail before trying again.");
+    assertThat(bed.fake.requestCount("messages.send")).isEqualTo(1);
+  }
+
+  @Test
+  void slowAnswer_beyondTheReadTimeout_onDraft_isOutcomeUnknownAfterExactlyOneAttempt() {
+    bed.fake.fail("drafts.create", Fault.latency(Duration.ofMillis(2_500)));
+
+    ToolResult result = bed.call("gmail_create_draft", SEND);
+
+    assertThat(result.status()).isEqualTo(ToolResult.Status.OUTCOME_UNKNOWN);
+    assertThat(result.content())
+        .isEqualTo(
+            "Gmail did not answer creating the draft within 2 seconds, so it may or may not have"
+                + " happened; check Gmail before trying again.");
+    assertThat(bed.fake.requestCount("drafts.create")).isEqualTo(1);
+  }
+
+  @Test
   void missingScope_isAReconnectErrorBeforeAnyRequest() {
     bed.close();
     bed = new GmailTestbed(Set.of(FakeGmailServer.SCOPE_READONLY), Duration.ofSeconds(2));
