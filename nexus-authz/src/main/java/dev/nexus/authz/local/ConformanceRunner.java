@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -101,16 +102,25 @@ public final class ConformanceRunner {
   private final int[] listObjectsPassed = new int[2];
   private final List<Failure> failures = new ArrayList<>();
 
-  private ConformanceRunner() {}
+  private final Supplier<TupleIndex> indexes;
+
+  private ConformanceRunner(Supplier<TupleIndex> indexes) {
+    this.indexes = indexes;
+  }
 
   /** Runs every test of one YAML document in both modes. */
   public static Report run(String yaml) {
+    return run(yaml, InMemoryTupleIndex::new);
+  }
+
+  /** {@link #run(String)} with each test's tuples in an index from {@code indexes}. */
+  static Report run(String yaml, Supplier<TupleIndex> indexes) {
     Objects.requireNonNull(yaml, "yaml");
     Object document = new Yaml(new SafeConstructor(new LoaderOptions())).load(yaml);
     if (!(document instanceof Map<?, ?> root) || !(root.get("tests") instanceof List<?> tests)) {
       throw new InvalidInputException("the conformance file has no list of tests");
     }
-    ConformanceRunner runner = new ConformanceRunner();
+    ConformanceRunner runner = new ConformanceRunner(indexes);
     for (Object test : tests) {
       runner.runTest(map(test));
     }
@@ -163,7 +173,7 @@ public final class ConformanceRunner {
 
   private void runStages(String test, List<Map<String, Object>> stages, boolean contextual) {
     String mode = contextual ? CONTEXTUAL : WRITTEN;
-    TupleIndex index = new InMemoryTupleIndex();
+    TupleIndex index = indexes.get();
     LocalFgaAuthorizer authorizer = null;
     for (int i = 0; i < stages.size(); i++) {
       Map<String, Object> stage = stages.get(i);

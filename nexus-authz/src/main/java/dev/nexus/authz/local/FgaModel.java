@@ -169,6 +169,7 @@ public final class FgaModel {
   private static FgaModel compile(AuthorizationModel model) {
     Map<String, Map<String, RelationDef>> types = new LinkedHashMap<>();
     for (TypeDefinition definition : model.getTypeDefinitions()) {
+      Names.intern(definition.getType());
       Map<String, List<RelationReference>> references = directReferences(definition);
       Map<String, RelationDef> relations = new LinkedHashMap<>();
       Map<String, Userset> rewrites =
@@ -292,14 +293,15 @@ public final class FgaModel {
         throw invalid(
             "relation " + owner + " refers to undefined relation " + ttu.tuplesetRelation, null);
       }
-      Map<String, RelationDef> targets = new HashMap<>();
+      List<RelationDef> targets = new ArrayList<>();
       for (String type : ttu.tupleset.objectTypes) {
         RelationDef target = relation(type, ttu.computedRelation);
         if (target != null) {
-          targets.put(type, target);
+          targets.add(target);
         }
       }
-      ttu.targetByType = Map.copyOf(targets);
+      ttu.targets = targets.toArray(RelationDef[]::new);
+      ttu.targetTypes = targets.stream().mapToInt(target -> target.typeId).toArray();
     } else if (rewrite instanceof Rewrite.Union union) {
       for (Rewrite child : union.children) {
         link(owner, child);

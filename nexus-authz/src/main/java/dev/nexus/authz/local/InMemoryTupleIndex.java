@@ -3,24 +3,61 @@ package dev.nexus.authz.local;
 import dev.nexus.core.authorization.ObjectRef;
 import dev.nexus.core.authorization.RelationshipTuple;
 import dev.nexus.core.authorization.SubjectRef;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import java.util.function.IntConsumer;
 
 /**
- * Tuples in memory, indexed by object type, object id and relation (what checks read), which also
- * gives every object of a type (what lists read). Small sets are kept as arrays to save memory; a
- * relation with many users of one type switches to a hash set. Not thread-safe.
+ * Tuples in memory, laid out for checks that touch few cache lines: every object and user {@code
+ * type:id} is interned once to a ref, and everything is stored in two arrays of longs, so the
+ * garbage collector sees a handful of large arrays instead of millions of small objects and cannot
+ * scatter what a check reads together.
+ *
+ * <ul>
+ *   <li>{@code slots}: an open-addressing table (linear probing) from {@code type:id} to its ref,
+ *       each slot the key's hash and the ref in one long;
+ *   <li>{@code data}: blocks of power-of-two sizes with a free list per size. An object's entry
+ *       (its ref is the entry's offset) holds its type, its id's characters, how many tuples name
+ *       it and where its record is. The record holds one directory long per (relation, kind) with
+ *       up to {@value #INLINE_LIMIT} elements inline after the directory; a larger set gets a block
+ *       of its own, an open-addressing set of longs.
+ * </ul>
+ *
+ * An object is usually one table slot, one entry and one record: three cache misses. Entries that
+ * no tuple names any more are freed. Not thread-safe.
  */
-public final class InMemoryTupleIndex implements TupleIndex {
+public final class InMemoryTupleIndex implements TupleIndex, TupleView {
 
-  private final HashMap<String, ObjectTable> byType = new HashMap<>();
+  private static final int INLINE_LIMIT = 16;
+
+  /** The count of a directory long whose set lives in a block of its own. */
+  private static final int LARGE = 0xFF;
+
+  /** Entry: [type << 32 | length] [record << 32 | tuples naming it] [characters, four a long]. */
+  private static final int ENTRY_HEADER = 2;
+
+  /** Record: [directory size << 32 | block size] [position in its type's list] [directory]. */
+  private static final int RECORD_HEADER = 2;
+
+  private long[] data = new long[64];
+
+  /** The first unallocated long of {@code data}; offset 0 is never a block, so 0 means none. */
+  private int top = 1;
+
+  /** The first free block of each size class, linked through the block's first long. */
+  private final int[] freeBlocks = new int[32];
+
+  private long[] slots = new long[16];
+  private int entries;
+
+  /** The refs of the objects of each type (by type id) that have a record. */
+  private int[][] objectsByType = new int[16][];
+
+  private int[] objectCounts = new int[16];
   private long size;
+
+  // ---------------------------------------------------------------- TupleReader (strings)
 
   @Override
   public boolean contains(
@@ -30,98 +67,242 @@ public final class InMemoryTupleIndex implements TupleIndex {
       String userType,
       String userId,
       String userRelation) {
-    RelationEntry entry = entry(objectType, objectId, relation);
-    if (entry == null) {
+    int object = find(Names.find(objectType), objectId);
+    int relationId = Names.find(relation);
+    int userTypeId = Names.find(userType);
+    if (object < 0 || relationId < 0 || userTypeId < 0) {
       return false;
     }
-    return userRelation == null
-        ? entry.containsObject(userType, userId)
-        : entry.containsUserset(userType, userId, userRelation);
+    if (userRelation == null && SubjectRef.WILDCARD.equals(userId)) {
+      return contains(object, relationId, WILDCARDS, userTypeId);
+    }
+    int user = find(userTypeId, userId);
+    if (user < 0) {
+      return false;
+    }
+    if (userRelation == null) {
+      return contains(object, relationId, OBJECTS, (long) user << 32);
+    }
+    int userRelationId = Names.find(userRelation);
+    return userRelationId > 0
+        && contains(object, relationId, USERSETS, (long) user << 32 | userRelationId);
   }
 
   @Override
   public boolean visitUsers(
       String objectType, String objectId, String relation, boolean usersets, UserVisitor visitor) {
-    RelationEntry entry = entry(objectType, objectId, relation);
-    if (entry == null) {
+    int object = find(Names.find(objectType), objectId);
+    int relationId = Names.find(relation);
+    if (object < 0 || relationId < 0) {
       return false;
     }
-    return usersets ? entry.visitUsersets(visitor) : entry.visitObjects(visitor);
+    long handle = users(object, relationId, usersets ? USERSETS : OBJECTS);
+    for (int i = 0, n = (int) handle; i < n; i++) {
+      long element = elementAt(handle, i);
+      if (element == 0) {
+        continue;
+      }
+      int user = (int) (element >>> 32);
+      String userRelation = usersets ? Names.name((int) element) : null;
+      if (visitor.visit(Names.name(typeOf(user)), idOf(user), userRelation)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   @Override
   public void forEachObjectId(String objectType, Consumer<String> sink) {
-    ObjectTable objects = byType.get(objectType);
-    if (objects != null) {
-      objects.forEach(entry -> sink.accept(entry.id));
+    int type = Names.find(objectType);
+    if (type > 0) {
+      forEachObject(type, ref -> sink.accept(idOf(ref)));
+    }
+  }
+
+  // ---------------------------------------------------------------- TupleView (numbers)
+
+  @Override
+  public int find(int type, String id) {
+    if (type <= 0) {
+      return -1;
+    }
+    int hash = hash(type, id);
+    long[] table = slots;
+    int mask = table.length - 1;
+    for (int i = hash & mask; ; i = (i + 1) & mask) {
+      long slot = table[i];
+      if (slot == 0) {
+        return -1;
+      }
+      if ((int) (slot >>> 32) == hash && matches((int) slot, type, id)) {
+        return (int) slot;
+      }
     }
   }
 
   @Override
+  public int typeOf(int ref) {
+    return (int) (data[ref] >>> 32);
+  }
+
+  @Override
+  public String idOf(int ref) {
+    long[] words = data;
+    int length = (int) words[ref];
+    char[] chars = new char[length];
+    for (int i = 0; i < length; i++) {
+      chars[i] = (char) (words[ref + ENTRY_HEADER + (i >> 2)] >>> ((i & 3) << 4));
+    }
+    return new String(chars);
+  }
+
+  @Override
+  public boolean contains(int object, int relation, int kind, long element) {
+    long directory = directory(object, key(relation, kind));
+    if (directory == 0) {
+      return false;
+    }
+    long[] words = data;
+    int count = count(directory);
+    int at = (int) directory;
+    if (count != LARGE) {
+      for (int end = at + count; at < end; at++) {
+        if (words[at] == element) {
+          return true;
+        }
+      }
+      return false;
+    }
+    int capacity = (int) (words[at] >>> 32);
+    for (int i = home(element, capacity); ; i = i + 1 == capacity ? 0 : i + 1) {
+      long stored = words[at + 1 + i];
+      if (stored == element) {
+        return true;
+      }
+      if (stored == 0) {
+        return false;
+      }
+    }
+  }
+
+  @Override
+  public long users(int object, int relation, int kind) {
+    long directory = directory(object, key(relation, kind));
+    if (directory == 0) {
+      return 0;
+    }
+    int count = count(directory);
+    int at = (int) directory;
+    if (count != LARGE) {
+      return (long) at << 32 | count;
+    }
+    return (long) (at + 1) << 32 | (data[at] >>> 32);
+  }
+
+  @Override
+  public long elementAt(long handle, int position) {
+    return data[(int) (handle >>> 32) + position];
+  }
+
+  @Override
+  public void forEachObject(int type, IntConsumer sink) {
+    if (type <= 0 || type >= objectsByType.length || objectsByType[type] == null) {
+      return;
+    }
+    int[] refs = objectsByType[type];
+    for (int i = 0, n = objectCounts[type]; i < n; i++) {
+      sink.accept(refs[i]);
+    }
+  }
+
+  // ---------------------------------------------------------------- TupleIndex (writes)
+
+  @Override
   public boolean add(RelationshipTuple tuple) {
     Objects.requireNonNull(tuple, "tuple");
-    ObjectRef object = tuple.object();
-    ObjectEntry objectEntry =
-        byType
-            .computeIfAbsent(object.type().intern(), type -> new ObjectTable())
-            .getOrCreate(object.id());
-    // Types and relation names are few: interned, they are shared and compare by identity.
-    RelationEntry entry = objectEntry.getOrCreate(tuple.relation().intern());
-    SubjectRef user = tuple.subject();
-    boolean added =
-        user.relation() == null
-            ? entry.addObject(user.type().intern(), user.id())
-            : entry.addUserset(user.type().intern(), user.id(), user.relation().intern());
-    if (added) {
-      size++;
+    ObjectRef objectRef = tuple.object();
+    SubjectRef subject = tuple.subject();
+    int relation = Names.intern(tuple.relation());
+    int userType = Names.intern(subject.type());
+    int object = intern(Names.intern(objectRef.type()), objectRef.id());
+    int user = 0;
+    int kind;
+    long element;
+    if (subject.isWildcard()) {
+      kind = WILDCARDS;
+      element = userType;
+    } else {
+      user = intern(userType, subject.id());
+      kind = subject.relation() == null ? OBJECTS : USERSETS;
+      element =
+          kind == OBJECTS
+              ? (long) user << 32
+              : (long) user << 32 | Names.intern(subject.relation());
     }
-    return added;
+    if (contains(object, relation, kind, element)) {
+      return false;
+    }
+    insert(object, key(relation, kind), element);
+    retain(object);
+    if (user != 0) {
+      retain(user);
+    }
+    size++;
+    return true;
   }
 
   @Override
   public boolean remove(RelationshipTuple tuple) {
     Objects.requireNonNull(tuple, "tuple");
-    ObjectRef object = tuple.object();
-    ObjectTable objects = byType.get(object.type());
-    ObjectEntry objectEntry = objects == null ? null : objects.get(object.id());
-    RelationEntry entry = objectEntry == null ? null : objectEntry.get(tuple.relation());
-    if (entry == null) {
+    ObjectRef objectRef = tuple.object();
+    SubjectRef subject = tuple.subject();
+    int relation = Names.find(tuple.relation());
+    int userType = Names.find(subject.type());
+    int object = find(Names.find(objectRef.type()), objectRef.id());
+    if (relation < 0 || userType < 0 || object < 0) {
       return false;
     }
-    SubjectRef user = tuple.subject();
-    boolean removed =
-        user.relation() == null
-            ? entry.removeObject(user.type(), user.id())
-            : entry.removeUserset(user.type(), user.id(), user.relation());
-    if (!removed) {
+    int user = 0;
+    int kind;
+    long element;
+    if (subject.isWildcard()) {
+      kind = WILDCARDS;
+      element = userType;
+    } else {
+      user = find(userType, subject.id());
+      int userRelation = subject.relation() == null ? 0 : Names.find(subject.relation());
+      if (user < 0 || userRelation < 0) {
+        return false;
+      }
+      kind = userRelation == 0 ? OBJECTS : USERSETS;
+      element = (long) user << 32 | userRelation;
+    }
+    if (!delete(object, key(relation, kind), element)) {
       return false;
+    }
+    release(object);
+    if (user != 0) {
+      release(user);
     }
     size--;
-    if (entry.isEmpty()) {
-      objectEntry.remove(tuple.relation());
-      if (objectEntry.isEmpty()) {
-        objects.remove(object.id());
-        if (objects.size == 0) {
-          byType.remove(object.type());
-        }
-      }
-    }
     return true;
   }
 
   @Override
   public void forEachTupleOf(ObjectRef object, Consumer<RelationshipTuple> sink) {
-    ObjectTable objects = byType.get(object.type());
-    ObjectEntry entry = objects == null ? null : objects.get(object.id());
-    if (entry != null) {
-      entry.forEach(object, sink);
+    int ref = find(Names.find(object.type()), object.id());
+    if (ref > 0) {
+      emitTuples(ref, object, sink);
     }
   }
 
   @Override
   public void forEach(Consumer<RelationshipTuple> sink) {
-    for (Map.Entry<String, ObjectTable> type : byType.entrySet()) {
-      type.getValue().forEach(entry -> entry.forEach(ObjectRef.of(type.getKey(), entry.id), sink));
+    for (int type = 1; type < objectsByType.length; type++) {
+      int[] refs = objectsByType[type];
+      for (int i = 0, n = objectCounts[type]; i < n; i++) {
+        emitTuples(refs[i], ObjectRef.of(Names.name(type), idOf(refs[i])), sink);
+      }
     }
   }
 
@@ -130,467 +311,474 @@ public final class InMemoryTupleIndex implements TupleIndex {
     return size;
   }
 
-  private RelationEntry entry(String objectType, String objectId, String relation) {
-    ObjectTable objects = byType.get(objectType);
-    if (objects == null) {
-      return null;
+  private void emitTuples(int ref, ObjectRef object, Consumer<RelationshipTuple> sink) {
+    int record = recordOf(ref);
+    if (record == 0) {
+      return;
     }
-    ObjectEntry object = objects.get(objectId);
-    return object == null ? null : object.get(relation);
-  }
-
-  /**
-   * The objects of one type by id: an open-addressing table (linear probing) of the entries
-   * themselves, which hold their id and its hash, so a lookup loads no separate node.
-   */
-  private static final class ObjectTable {
-    private ObjectEntry[] slots = new ObjectEntry[16];
-    int size;
-
-    ObjectEntry get(String id) {
-      int hash = id.hashCode();
-      ObjectEntry[] table = slots;
-      int mask = table.length - 1;
-      for (int i = spread(hash) & mask; ; i = (i + 1) & mask) {
-        ObjectEntry entry = table[i];
-        if (entry == null) {
-          return null;
+    int directories = (int) (data[record] >>> 32);
+    for (int d = 0; d < directories; d++) {
+      long directory = data[record + RECORD_HEADER + d];
+      int key = (int) (directory >>> 40);
+      String relation = Names.name(key >>> 2);
+      int kind = key & 3;
+      long handle = users(ref, key >>> 2, kind);
+      for (int i = 0, n = (int) handle; i < n; i++) {
+        long element = elementAt(handle, i);
+        if (element != 0) {
+          sink.accept(new RelationshipTuple(subject(kind, element), relation, object));
         }
-        if (entry.hash == hash && (entry.id == id || entry.id.equals(id))) {
-          return entry;
-        }
-      }
-    }
-
-    ObjectEntry getOrCreate(String id) {
-      ObjectEntry existing = get(id);
-      if (existing != null) {
-        return existing;
-      }
-      if ((size + 1) * 2 > slots.length) {
-        resize();
-      }
-      ObjectEntry created = new ObjectEntry(id);
-      insert(slots, created);
-      size++;
-      return created;
-    }
-
-    void remove(String id) {
-      int hash = id.hashCode();
-      ObjectEntry[] table = slots;
-      int mask = table.length - 1;
-      int i = spread(hash) & mask;
-      while (table[i] != null && !(table[i].hash == hash && table[i].id.equals(id))) {
-        i = (i + 1) & mask;
-      }
-      if (table[i] == null) {
-        return;
-      }
-      table[i] = null;
-      size--;
-      // Shift later entries of the same probe run back, so lookups never stop at the hole.
-      for (int j = (i + 1) & mask; table[j] != null; j = (j + 1) & mask) {
-        int home = spread(table[j].hash) & mask;
-        boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
-        if (!between) {
-          table[i] = table[j];
-          table[j] = null;
-          i = j;
-        }
-      }
-    }
-
-    void forEach(Consumer<ObjectEntry> sink) {
-      for (ObjectEntry entry : slots) {
-        if (entry != null) {
-          sink.accept(entry);
-        }
-      }
-    }
-
-    private void resize() {
-      ObjectEntry[] bigger = new ObjectEntry[slots.length * 2];
-      for (ObjectEntry entry : slots) {
-        if (entry != null) {
-          insert(bigger, entry);
-        }
-      }
-      slots = bigger;
-    }
-
-    private static void insert(ObjectEntry[] table, ObjectEntry entry) {
-      int mask = table.length - 1;
-      int i = spread(entry.hash) & mask;
-      while (table[i] != null) {
-        i = (i + 1) & mask;
-      }
-      table[i] = entry;
-    }
-
-    private static int spread(int hash) {
-      int mixed = hash * 0x9E3779B9;
-      return mixed ^ (mixed >>> 16);
-    }
-  }
-
-  /**
-   * The relations of one object, as one array of (name, entry) pairs: objects rarely have more than
-   * a few relations, and one array costs one memory load where two would cost two.
-   */
-  private static final class ObjectEntry {
-    final String id;
-    final int hash;
-    private Object[] slots = new Object[4];
-    private int count;
-
-    ObjectEntry(String id) {
-      this.id = id;
-      this.hash = id.hashCode();
-    }
-
-    RelationEntry get(String relation) {
-      Object[] pairs = slots;
-      int end = count * 2;
-      for (int i = 0; i < end; i += 2) {
-        if (pairs[i] == relation) {
-          return (RelationEntry) pairs[i + 1];
-        }
-      }
-      for (int i = 0; i < end; i += 2) {
-        if (pairs[i].equals(relation)) {
-          return (RelationEntry) pairs[i + 1];
-        }
-      }
-      return null;
-    }
-
-    RelationEntry getOrCreate(String relation) {
-      RelationEntry existing = get(relation);
-      if (existing != null) {
-        return existing;
-      }
-      if (count * 2 == slots.length) {
-        slots = Arrays.copyOf(slots, slots.length * 2);
-      }
-      RelationEntry created = new RelationEntry();
-      slots[count * 2] = relation;
-      slots[count * 2 + 1] = created;
-      count++;
-      return created;
-    }
-
-    void remove(String relation) {
-      for (int i = 0; i < count * 2; i += 2) {
-        if (slots[i].equals(relation)) {
-          count--;
-          slots[i] = slots[count * 2];
-          slots[i + 1] = slots[count * 2 + 1];
-          slots[count * 2] = null;
-          slots[count * 2 + 1] = null;
-          return;
-        }
-      }
-    }
-
-    boolean isEmpty() {
-      return count == 0;
-    }
-
-    void forEach(ObjectRef object, Consumer<RelationshipTuple> sink) {
-      for (int i = 0; i < count * 2; i += 2) {
-        ((RelationEntry) slots[i + 1]).forEach(object, (String) slots[i], sink);
       }
     }
   }
 
-  /**
-   * The users of one object and relation: plain objects and wildcards by type, and usersets. The
-   * first user type's ids sit in {@code first} (usually the only type), further types in {@code
-   * others}.
-   */
-  private static final class RelationEntry {
-    private IdSet first;
-    private IdSet[] others;
-    private ArrayList<String[]> usersets;
-
-    boolean containsObject(String userType, String userId) {
-      IdSet set = ids(userType);
-      return set != null && set.contains(userId);
+  private SubjectRef subject(int kind, long element) {
+    if (kind == WILDCARDS) {
+      return SubjectRef.of(Names.name((int) element), SubjectRef.WILDCARD);
     }
+    int user = (int) (element >>> 32);
+    String type = Names.name(typeOf(user));
+    return kind == OBJECTS
+        ? SubjectRef.of(type, idOf(user))
+        : new SubjectRef(type, idOf(user), Names.name((int) element));
+  }
 
-    boolean containsUserset(String userType, String userId, String userRelation) {
-      return indexOfUserset(userType, userId, userRelation) >= 0;
-    }
+  // ---------------------------------------------------------------- entries and the table
 
-    boolean visitObjects(UserVisitor visitor) {
-      if (first != null && first.visit(visitor)) {
-        return true;
-      }
-      if (others != null) {
-        for (IdSet set : others) {
-          if (set.visit(visitor)) {
-            return true;
-          }
-        }
-      }
+  private static int hash(int type, String id) {
+    int h = id.hashCode() * 0x9E3779B9 + type;
+    h ^= h >>> 15;
+    h *= 0x85EBCA6B;
+    return h ^ (h >>> 13);
+  }
+
+  private boolean matches(int ref, int type, String id) {
+    long[] words = data;
+    int length = id.length();
+    if (words[ref] != ((long) type << 32 | length)) {
       return false;
     }
-
-    boolean visitUsersets(UserVisitor visitor) {
-      ArrayList<String[]> list = usersets;
-      if (list == null) {
+    int at = ref + ENTRY_HEADER;
+    for (int i = 0; i < length; i += 4, at++) {
+      if (words[at] != pack(id, i, length)) {
         return false;
       }
-      for (int i = 0, n = list.size(); i < n; i++) {
-        String[] userset = list.get(i);
-        if (visitor.visit(userset[0], userset[1], userset[2])) {
-          return true;
-        }
-      }
-      return false;
     }
+    return true;
+  }
 
-    boolean addObject(String userType, String userId) {
-      IdSet set = ids(userType);
-      if (set == null) {
-        set = new IdSet(userType);
-        if (first == null) {
-          first = set;
-        } else if (others == null) {
-          others = new IdSet[] {set};
-        } else {
-          others = Arrays.copyOf(others, others.length + 1);
-          others[others.length - 1] = set;
-        }
-      }
-      return set.add(userId);
+  /** Up to four characters of {@code id} from {@code from}, the first in the lowest bits. */
+  private static long pack(String id, int from, int length) {
+    long word = 0;
+    for (int i = Math.min(from + 4, length) - 1; i >= from; i--) {
+      word = word << 16 | id.charAt(i);
     }
+    return word;
+  }
 
-    boolean removeObject(String userType, String userId) {
-      IdSet set = ids(userType);
-      if (set == null || !set.remove(userId)) {
-        return false;
-      }
-      if (set.isEmpty()) {
-        dropEmpty(set);
-      }
-      return true;
+  /** The ref of {@code type:id}, with a new entry (named by no tuple yet) when it has none. */
+  private int intern(int type, String id) {
+    int existing = find(type, id);
+    if (existing > 0) {
+      return existing;
     }
-
-    private void dropEmpty(IdSet set) {
-      if (set == first) {
-        if (others == null) {
-          first = null;
-        } else {
-          first = others[0];
-          others = others.length == 1 ? null : Arrays.copyOfRange(others, 1, others.length);
-        }
-        return;
-      }
-      List<IdSet> kept = new ArrayList<>(Arrays.asList(others));
-      kept.remove(set);
-      others = kept.isEmpty() ? null : kept.toArray(IdSet[]::new);
+    int length = id.length();
+    int ref = allocate(ENTRY_HEADER + (length + 3) / 4);
+    long[] words = data;
+    words[ref] = (long) type << 32 | length;
+    words[ref + 1] = 0;
+    for (int i = 0, at = ref + ENTRY_HEADER; i < length; i += 4, at++) {
+      words[at] = pack(id, i, length);
     }
-
-    boolean addUserset(String userType, String userId, String userRelation) {
-      if (indexOfUserset(userType, userId, userRelation) >= 0) {
-        return false;
-      }
-      if (usersets == null) {
-        usersets = new ArrayList<>(2);
-      }
-      usersets.add(new String[] {userType, userId, userRelation});
-      return true;
+    if ((entries + 1) * 10L > slots.length * 7L) {
+      resizeTable();
     }
+    insertSlot(slots, (long) hash(type, id) << 32 | ref);
+    entries++;
+    return ref;
+  }
 
-    boolean removeUserset(String userType, String userId, String userRelation) {
-      int index = indexOfUserset(userType, userId, userRelation);
-      if (index < 0) {
-        return false;
-      }
-      usersets.remove(index);
-      if (usersets.isEmpty()) {
-        usersets = null;
-      }
-      return true;
+  private void retain(int ref) {
+    data[ref + 1]++;
+  }
+
+  /** Counts one tuple less naming {@code ref}; frees its entry when none is left. */
+  private void release(int ref) {
+    long[] words = data;
+    words[ref + 1]--;
+    if ((int) words[ref + 1] != 0) {
+      return;
     }
+    int length = (int) words[ref];
+    int hash = rehash(ref);
+    removeSlot(hash, ref);
+    entries--;
+    free(ref, ENTRY_HEADER + (length + 3) / 4);
+  }
 
-    boolean isEmpty() {
-      return first == null && usersets == null;
-    }
+  /** The hash of an entry's key, from its type and characters. */
+  private int rehash(int ref) {
+    return hash(typeOf(ref), idOf(ref));
+  }
 
-    void forEach(ObjectRef object, String relation, Consumer<RelationshipTuple> sink) {
-      List<IdSet> sets = new ArrayList<>();
-      if (first != null) {
-        sets.add(first);
-      }
-      if (others != null) {
-        sets.addAll(Arrays.asList(others));
-      }
-      for (IdSet set : sets) {
-        set.visit(
-            (userType, userId, ignored) -> {
-              sink.accept(new RelationshipTuple(SubjectRef.of(userType, userId), relation, object));
-              return false;
-            });
-        if (set.wildcard) {
-          sink.accept(
-              new RelationshipTuple(
-                  SubjectRef.of(set.type, SubjectRef.WILDCARD), relation, object));
-        }
-      }
-      if (usersets != null) {
-        for (String[] userset : usersets) {
-          sink.accept(
-              new RelationshipTuple(
-                  new SubjectRef(userset[0], userset[1], userset[2]), relation, object));
-        }
+  private void resizeTable() {
+    long[] bigger = new long[slots.length * 2];
+    for (long slot : slots) {
+      if (slot != 0) {
+        insertSlot(bigger, slot);
       }
     }
+    slots = bigger;
+  }
 
-    private IdSet ids(String userType) {
-      IdSet set = first;
-      if (set == null) {
-        return null;
-      }
-      if (set.type == userType || set.type.equals(userType)) {
-        return set;
-      }
-      if (others != null) {
-        for (IdSet other : others) {
-          if (other.type == userType || other.type.equals(userType)) {
-            return other;
-          }
-        }
-      }
-      return null;
+  private static void insertSlot(long[] table, long slot) {
+    int mask = table.length - 1;
+    int i = (int) (slot >>> 32) & mask;
+    while (table[i] != 0) {
+      i = (i + 1) & mask;
     }
+    table[i] = slot;
+  }
 
-    private int indexOfUserset(String userType, String userId, String userRelation) {
-      ArrayList<String[]> list = usersets;
-      if (list == null) {
-        return -1;
+  private void removeSlot(int hash, int ref) {
+    long[] table = slots;
+    int mask = table.length - 1;
+    int i = hash & mask;
+    while ((int) table[i] != ref) {
+      i = (i + 1) & mask;
+    }
+    table[i] = 0;
+    // Shift later slots of the same probe run back, so lookups never stop at the hole.
+    for (int j = (i + 1) & mask; table[j] != 0; j = (j + 1) & mask) {
+      int home = (int) (table[j] >>> 32) & mask;
+      boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (!between) {
+        table[i] = table[j];
+        table[j] = 0;
+        i = j;
       }
-      for (int i = 0, n = list.size(); i < n; i++) {
-        String[] userset = list.get(i);
-        if (userset[1].equals(userId)
-            && userset[2].equals(userRelation)
-            && userset[0].equals(userType)) {
-          return i;
-        }
-      }
-      return -1;
     }
   }
 
-  /**
-   * A set of ids: an array while small, a hash set beyond {@value #ARRAY_LIMIT}. The wildcard id
-   * {@code *} is a flag, so visiting plain objects never sees it.
-   */
-  private static final class IdSet {
-    private static final int ARRAY_LIMIT = 8;
+  // ---------------------------------------------------------------- records
 
-    final String type;
+  private static int key(int relation, int kind) {
+    return relation << 2 | kind;
+  }
 
-    private String[] small = new String[1];
+  private static int count(long directory) {
+    return (int) (directory >>> 32) & 0xFF;
+  }
 
-    /** The hash of each id in {@code small}, compared first so most ids are never loaded. */
-    private int[] hashes = new int[1];
+  private static long directoryLong(int key, int count, int at) {
+    return (long) key << 40 | (long) count << 32 | (at & 0xFFFFFFFFL);
+  }
 
-    private int count;
-    private HashSet<String> large;
-    boolean wildcard;
+  private int recordOf(int ref) {
+    return ref <= 0 ? 0 : (int) (data[ref + 1] >>> 32);
+  }
 
-    IdSet(String type) {
-      this.type = type;
+  /** The directory long of {@code key} in the record of {@code object}, or 0. */
+  private long directory(int object, int key) {
+    if (object <= 0) {
+      return 0;
     }
+    long[] words = data;
+    int record = (int) (words[object + 1] >>> 32);
+    if (record == 0) {
+      return 0;
+    }
+    int end = record + RECORD_HEADER + (int) (words[record] >>> 32);
+    for (int at = record + RECORD_HEADER; at < end; at++) {
+      long directory = words[at];
+      if ((int) (directory >>> 40) == key) {
+        return directory;
+      }
+    }
+    return 0;
+  }
 
-    boolean contains(String id) {
-      if (SubjectRef.WILDCARD.equals(id)) {
-        return wildcard;
+  private int directoryIndex(int record, int key) {
+    int directories = (int) (data[record] >>> 32);
+    for (int d = 0; d < directories; d++) {
+      if ((int) (data[record + RECORD_HEADER + d] >>> 40) == key) {
+        return d;
       }
-      if (large != null) {
-        return large.contains(id);
-      }
-      int hash = id.hashCode();
-      int[] known = hashes;
-      for (int i = 0; i < count; i++) {
-        if (known[i] == hash && small[i].equals(id)) {
-          return true;
-        }
-      }
+    }
+    return -1;
+  }
+
+  private void insert(int object, int key, long element) {
+    int record = recordOf(object);
+    int d = record == 0 ? -1 : directoryIndex(record, key);
+    if (d < 0) {
+      rewriteRecord(object, key, new long[] {element}, 1, 0);
+      return;
+    }
+    long directory = data[record + RECORD_HEADER + d];
+    int count = count(directory);
+    if (count == LARGE) {
+      int set = largeAdd((int) directory, element);
+      data[record + RECORD_HEADER + d] = directoryLong(key, LARGE, set);
+      return;
+    }
+    long[] elements = Arrays.copyOfRange(data, (int) directory, (int) directory + count + 1);
+    elements[count] = element;
+    if (count < INLINE_LIMIT) {
+      rewriteRecord(object, key, elements, count + 1, 0);
+      return;
+    }
+    int set = allocateLarge(elements.length);
+    for (long each : elements) {
+      set = largeAdd(set, each);
+    }
+    rewriteRecord(object, key, null, 0, set);
+  }
+
+  private boolean delete(int object, int key, long element) {
+    int record = recordOf(object);
+    int d = record == 0 ? -1 : directoryIndex(record, key);
+    if (d < 0) {
       return false;
     }
-
-    boolean add(String id) {
-      if (SubjectRef.WILDCARD.equals(id)) {
-        boolean added = !wildcard;
-        wildcard = true;
-        return added;
-      }
-      if (large != null) {
-        return large.add(id);
-      }
-      if (contains(id)) {
+    long directory = data[record + RECORD_HEADER + d];
+    int count = count(directory);
+    int at = (int) directory;
+    if (count == LARGE) {
+      if (!largeRemove(at, element)) {
         return false;
       }
-      if (count == ARRAY_LIMIT) {
-        large = new HashSet<>(Arrays.asList(small).subList(0, count));
-        small = null;
-        hashes = null;
-        count = 0;
-        return large.add(id);
+      if ((int) data[at] == 0) {
+        free(at, (int) (data[at] >>> 32) + 1);
+        rewriteRecord(object, key, null, 0, 0);
       }
-      if (count == small.length) {
-        small = Arrays.copyOf(small, Math.min(ARRAY_LIMIT, count * 2));
-        hashes = Arrays.copyOf(hashes, small.length);
-      }
-      hashes[count] = id.hashCode();
-      small[count++] = id;
       return true;
     }
-
-    boolean remove(String id) {
-      if (SubjectRef.WILDCARD.equals(id)) {
-        boolean removed = wildcard;
-        wildcard = false;
-        return removed;
+    long[] elements = new long[count];
+    int kept = 0;
+    for (int i = 0; i < count; i++) {
+      if (data[at + i] != element) {
+        elements[kept++] = data[at + i];
       }
-      if (large != null) {
-        return large.remove(id);
-      }
-      for (int i = 0; i < count; i++) {
-        if (small[i].equals(id)) {
-          count--;
-          small[i] = small[count];
-          hashes[i] = hashes[count];
-          small[count] = null;
-          return true;
-        }
-      }
+    }
+    if (kept == count) {
       return false;
     }
+    rewriteRecord(object, key, elements, kept, 0);
+    return true;
+  }
 
-    boolean isEmpty() {
-      return !wildcard && (large == null ? count == 0 : large.isEmpty());
+  /**
+   * Writes a new record for {@code object} in which the set {@code key} holds {@code count}
+   * elements inline, or is the large set at {@code large}, or is gone (no elements and no large
+   * set); frees the old record, and the record itself when no set is left.
+   */
+  private void rewriteRecord(int object, int key, long[] elements, int count, int large) {
+    int old = recordOf(object);
+    int oldDirectories = old == 0 ? 0 : (int) (data[old] >>> 32);
+    int directories = 0;
+    int inline = 0;
+    for (int d = 0; d < oldDirectories; d++) {
+      long directory = data[old + RECORD_HEADER + d];
+      if ((int) (directory >>> 40) != key) {
+        directories++;
+        inline += count(directory) == LARGE ? 0 : count(directory);
+      }
     }
+    boolean keep = count > 0 || large != 0;
+    if (keep) {
+      directories++;
+      inline += count;
+    }
+    int position = old == 0 ? -1 : (int) data[old + 1];
+    if (directories == 0) {
+      free(old, (int) data[old]);
+      data[object + 1] = (int) data[object + 1];
+      forgetObject(object, position);
+      return;
+    }
+    int length = RECORD_HEADER + directories + inline;
+    int record = allocate(length);
+    long[] words = data;
+    int directoryAt = record + RECORD_HEADER;
+    int elementAt = directoryAt + directories;
+    for (int d = 0; d < oldDirectories; d++) {
+      long directory = words[old + RECORD_HEADER + d];
+      int oldKey = (int) (directory >>> 40);
+      if (oldKey == key) {
+        continue;
+      }
+      int oldCount = count(directory);
+      if (oldCount == LARGE) {
+        words[directoryAt++] = directory;
+      } else {
+        System.arraycopy(words, (int) directory, words, elementAt, oldCount);
+        words[directoryAt++] = directoryLong(oldKey, oldCount, elementAt);
+        elementAt += oldCount;
+      }
+    }
+    if (large != 0) {
+      words[directoryAt] = directoryLong(key, LARGE, large);
+    } else if (count > 0) {
+      System.arraycopy(elements, 0, words, elementAt, count);
+      words[directoryAt] = directoryLong(key, count, elementAt);
+    }
+    words[record] = (long) directories << 32 | length;
+    if (old == 0) {
+      position = rememberObject(object);
+    } else {
+      free(old, (int) words[old]);
+    }
+    words[record + 1] = position;
+    words[object + 1] = (long) record << 32 | (words[object + 1] & 0xFFFFFFFFL);
+  }
 
-    boolean visit(UserVisitor visitor) {
-      if (large != null) {
-        for (String id : large) {
-          if (visitor.visit(type, id, null)) {
-            return true;
-          }
+  private int rememberObject(int object) {
+    int type = typeOf(object);
+    if (type >= objectsByType.length) {
+      int length = Math.max(type + 1, objectsByType.length * 2);
+      objectsByType = Arrays.copyOf(objectsByType, length);
+      objectCounts = Arrays.copyOf(objectCounts, length);
+    }
+    int[] refs = objectsByType[type];
+    int count = objectCounts[type];
+    if (refs == null) {
+      refs = new int[8];
+    } else if (count == refs.length) {
+      refs = Arrays.copyOf(refs, count * 2);
+    }
+    refs[count] = object;
+    objectsByType[type] = refs;
+    objectCounts[type] = count + 1;
+    return count;
+  }
+
+  private void forgetObject(int object, int position) {
+    int type = typeOf(object);
+    int[] refs = objectsByType[type];
+    int last = --objectCounts[type];
+    int moved = refs[last];
+    refs[position] = moved;
+    refs[last] = 0;
+    if (moved != object) {
+      data[recordOf(moved) + 1] = position;
+    }
+  }
+
+  // ---------------------------------------------------------------- large sets
+
+  /** A large set: [capacity << 32 | size] then {@code capacity} slots, 0 for unused. */
+  private int allocateLarge(int elements) {
+    int blockSize = INLINE_LIMIT * 2;
+    while (blockSize - 1 < elements * 2) {
+      blockSize *= 2;
+    }
+    int set = allocate(blockSize);
+    Arrays.fill(data, set + 1, set + blockSize, 0L);
+    data[set] = (long) (blockSize - 1) << 32;
+    return set;
+  }
+
+  private static int home(long element, int capacity) {
+    long mixed = element * 0x9E3779B97F4A7C15L;
+    return (int) (((mixed >>> 32) * capacity) >>> 32);
+  }
+
+  /** Adds {@code element} (not yet present) to the large set; returns the set, maybe moved. */
+  private int largeAdd(int set, long element) {
+    long header = data[set];
+    int capacity = (int) (header >>> 32);
+    int count = (int) header;
+    if ((count + 1) * 2 > capacity) {
+      int bigger = allocateLarge((count + 1) * 2);
+      for (int i = 0; i < capacity; i++) {
+        long stored = data[set + 1 + i];
+        if (stored != 0) {
+          largePut(bigger, stored);
         }
+      }
+      free(set, capacity + 1);
+      set = bigger;
+    }
+    largePut(set, element);
+    return set;
+  }
+
+  private void largePut(int set, long element) {
+    long[] words = data;
+    int capacity = (int) (words[set] >>> 32);
+    int i = home(element, capacity);
+    while (words[set + 1 + i] != 0) {
+      i = i + 1 == capacity ? 0 : i + 1;
+    }
+    words[set + 1 + i] = element;
+    words[set]++;
+  }
+
+  private boolean largeRemove(int set, long element) {
+    long[] words = data;
+    int capacity = (int) (words[set] >>> 32);
+    int base = set + 1;
+    int i = home(element, capacity);
+    while (words[base + i] != element) {
+      if (words[base + i] == 0) {
         return false;
       }
-      for (int i = 0; i < count; i++) {
-        if (visitor.visit(type, small[i], null)) {
-          return true;
-        }
-      }
-      return false;
+      i = i + 1 == capacity ? 0 : i + 1;
     }
+    words[base + i] = 0;
+    words[set]--;
+    for (int j = i + 1 == capacity ? 0 : i + 1;
+        words[base + j] != 0;
+        j = j + 1 == capacity ? 0 : j + 1) {
+      int home = home(words[base + j], capacity);
+      boolean between = i <= j ? (i < home && home <= j) : (i < home || home <= j);
+      if (!between) {
+        words[base + i] = words[base + j];
+        words[base + j] = 0;
+        i = j;
+      }
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- blocks
+
+  private static int sizeClass(int longs) {
+    return 32 - Integer.numberOfLeadingZeros(Math.max(longs, 2) - 1);
+  }
+
+  /** A block of at least {@code longs} longs (the next power of two), its contents undefined. */
+  private int allocate(int longs) {
+    int sizeClass = sizeClass(longs);
+    int block = freeBlocks[sizeClass];
+    if (block != 0) {
+      freeBlocks[sizeClass] = (int) data[block];
+      return block;
+    }
+    int blockSize = 1 << sizeClass;
+    // Blocks of up to a cache line start on one of their own size (an array's elements start 16
+    // bytes into it), so reading an entry or a small record costs one line, not two.
+    int align = Math.min(blockSize, 8);
+    int start = ((top + 2 + align - 1) & -align) - 2;
+    if (start < 1) {
+      start += align;
+    }
+    long end = (long) start + blockSize;
+    if (end > data.length) {
+      if (end > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("the in-memory tuple index is full");
+      }
+      long grown = Math.min(Integer.MAX_VALUE - 8, Math.max(end, data.length * 3L / 2));
+      data = Arrays.copyOf(data, (int) grown);
+    }
+    top = (int) end;
+    return start;
+  }
+
+  private void free(int block, int longs) {
+    int sizeClass = sizeClass(longs);
+    data[block] = freeBlocks[sizeClass];
+    freeBlocks[sizeClass] = block;
   }
 }

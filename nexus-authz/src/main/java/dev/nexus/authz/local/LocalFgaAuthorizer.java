@@ -83,10 +83,23 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
   public Decision check(CheckRequest request) {
     Objects.requireNonNull(request, "request");
     boolean allowed = isAllowed(request);
-    String what = request.relation() + " on " + request.object();
+    // One concatenation, so a check builds one string besides the decision.
+    ObjectRef object = request.object();
     return allowed
-        ? Decision.allow("the authorization model grants " + what)
-        : Decision.deny("the authorization model does not grant " + what);
+        ? Decision.allow(
+            "the authorization model grants "
+                + request.relation()
+                + " on "
+                + object.type()
+                + ":"
+                + object.id())
+        : Decision.deny(
+            "the authorization model does not grant "
+                + request.relation()
+                + " on "
+                + object.type()
+                + ":"
+                + object.id());
   }
 
   /**
@@ -116,10 +129,19 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     Lock lock = storage.readLock;
     lock.lock();
     try {
-      TupleReader reader =
-          contextual == null ? storage.index : new ContextualTupleReader(storage.index, contextual);
-      return resolve(
-          new Resolver(reader, user.type(), user.id(), user.relation()), relation, object.id());
+      TupleView view = storage.view(contextual);
+      Resolver resolver = resolver(view, user);
+      int ref = view.find(relation.typeId, object.id());
+      if (ref < 0) {
+        // No tuple names the object; it can still be the user itself (document:1#viewer).
+        boolean itself =
+            resolver.user() == Resolver.UNKNOWN_USER
+                && !user.isWildcard()
+                && relation.type.equals(user.type())
+                && object.id().equals(user.id());
+        ref = itself ? Resolver.UNKNOWN_USER : Resolver.UNKNOWN_OBJECT;
+      }
+      return resolve(resolver, relation, ref);
     } finally {
       lock.unlock();
     }
@@ -169,14 +191,13 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     Lock lock = storage.readLock;
     lock.lock();
     try {
-      TupleReader reader =
-          contextual == null ? storage.index : new ContextualTupleReader(storage.index, contextual);
-      Resolver resolver = new Resolver(reader, subject.type(), subject.id(), subject.relation());
-      reader.forEachObjectId(
-          type,
-          id -> {
-            if (resolve(resolver, definition, id)) {
-              objects.add(ObjectRef.of(type, id));
+      TupleView view = storage.view(contextual);
+      Resolver resolver = resolver(view, subject);
+      view.forEachObject(
+          definition.typeId,
+          ref -> {
+            if (resolve(resolver, definition, ref)) {
+              objects.add(ObjectRef.of(type, view.idOf(ref)));
             }
           });
     } finally {
@@ -292,9 +313,17 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     }
   }
 
-  private static boolean resolve(Resolver resolver, RelationDef relation, String objectId) {
+  private static Resolver resolver(TupleView view, SubjectRef user) {
+    int type = Names.find(user.type());
+    int relation = user.relation() == null ? 0 : Names.find(user.relation());
+    boolean wildcard = user.isWildcard();
+    int ref = wildcard ? -1 : view.find(type, user.id());
+    return new Resolver(view, type, ref < 0 ? Resolver.UNKNOWN_USER : ref, relation, wildcard);
+  }
+
+  private static boolean resolve(Resolver resolver, RelationDef relation, int object) {
     try {
-      return resolver.check(relation, objectId) == Resolver.TRUE;
+      return resolver.check(relation, object) == Resolver.TRUE;
     } catch (Resolver.DepthExceeded e) {
       throw new FgaException(
           FgaErrorCode.AUTHORIZATION_MODEL_RESOLUTION_TOO_COMPLEX,
@@ -408,6 +437,9 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     final TupleIndex index;
     final RelationshipStore durable;
 
+    /** The index when it can be read by number directly; null for other implementations. */
+    private final InMemoryTupleIndex memory;
+
     /**
      * Readers and the writer. A StampedLock, because taking its read lock stores no object
      * reference: ReentrantReadWriteLock records its first reader in a field, and with G1 that store
@@ -424,6 +456,16 @@ public final class LocalFgaAuthorizer implements Authorizer, RelationshipStore {
     Storage(TupleIndex index, RelationshipStore durable) {
       this.index = index;
       this.durable = durable;
+      this.memory = index instanceof InMemoryTupleIndex direct ? direct : null;
+    }
+
+    /** What a request reads: the index itself, or a copying view with contextual tuples. */
+    TupleView view(TupleReader contextual) {
+      if (contextual == null && memory != null) {
+        return memory;
+      }
+      return new StringTupleView(
+          contextual == null ? index : new ContextualTupleReader(index, contextual));
     }
   }
 }

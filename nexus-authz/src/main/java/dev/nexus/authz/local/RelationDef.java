@@ -10,6 +10,11 @@ final class RelationDef {
   final String name;
   final Rewrite rewrite;
 
+  /** {@link Names} ids of {@link #type} and {@link #name}. */
+  final int typeId;
+
+  final int nameId;
+
   /** Plain user types allowed directly, such as {@code user} in {@code [user]}. */
   final String[] objectTypes;
 
@@ -21,6 +26,13 @@ final class RelationDef {
 
   final String[] usersetRelations;
   RelationDef[] usersetTargets;
+
+  /** The same restrictions as {@link Names} ids, for the resolver. */
+  private final int[] objectTypeIds;
+
+  private final int[] wildcardTypeIds;
+  private final int[] usersetTypeIds;
+  private final int[] usersetRelationIds;
 
   RelationDef(
       String type,
@@ -38,6 +50,12 @@ final class RelationDef {
     this.usersetTypes = usersetTypes;
     this.usersetRelations = usersetRelations;
     this.usersetTargets = new RelationDef[usersetTypes.length];
+    this.typeId = Names.intern(type);
+    this.nameId = Names.intern(name);
+    this.objectTypeIds = ids(objectTypes);
+    this.wildcardTypeIds = ids(wildcardTypes);
+    this.usersetTypeIds = ids(usersetTypes);
+    this.usersetRelationIds = ids(usersetRelations);
   }
 
   /** Whether tuples may be written to this relation at all. */
@@ -67,6 +85,42 @@ final class RelationDef {
       }
     }
     return null;
+  }
+
+  boolean allowsObject(int userType) {
+    return contains(objectTypeIds, userType);
+  }
+
+  boolean allowsWildcard(int userType) {
+    return contains(wildcardTypeIds, userType);
+  }
+
+  /** {@link #usersetTarget(String, String)} by {@link Names} ids. */
+  RelationDef usersetTarget(int userType, int userRelation) {
+    int[] types = usersetTypeIds;
+    for (int i = 0; i < types.length; i++) {
+      if (types[i] == userType && usersetRelationIds[i] == userRelation) {
+        return usersetTargets[i];
+      }
+    }
+    return null;
+  }
+
+  private static boolean contains(int[] values, int value) {
+    for (int candidate : values) {
+      if (candidate == value) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static int[] ids(String[] names) {
+    int[] ids = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      ids[i] = Names.intern(names[i]);
+    }
+    return ids;
   }
 
   private static boolean contains(String[] values, String value) {

@@ -1,7 +1,5 @@
 package dev.nexus.authz.local;
 
-import java.util.Map;
-
 /** A compiled relation rewrite of the authorization model: how a relation is derived. */
 sealed interface Rewrite
     permits Rewrite.Direct,
@@ -34,12 +32,28 @@ sealed interface Rewrite
     final String computedRelation;
     RelationDef tupleset;
 
-    /** The computed relation on each type the tupleset may name; absent when not defined there. */
-    Map<String, RelationDef> targetByType = Map.of();
+    /**
+     * The computed relation on each type the tupleset may name ({@link Names} ids in {@code
+     * targetTypes}, definitions in {@code targets}); a type where it is not defined is left out.
+     */
+    int[] targetTypes = new int[0];
+
+    RelationDef[] targets = new RelationDef[0];
 
     TupleToUserset(String tuplesetRelation, String computedRelation) {
       this.tuplesetRelation = tuplesetRelation;
       this.computedRelation = computedRelation;
+    }
+
+    /** The computed relation on objects of {@code type}, or null when it has none. */
+    RelationDef target(int type) {
+      int[] types = targetTypes;
+      for (int i = 0; i < types.length; i++) {
+        if (types[i] == type) {
+          return targets[i];
+        }
+      }
+      return null;
     }
   }
 

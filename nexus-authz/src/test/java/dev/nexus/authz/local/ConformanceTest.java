@@ -2,6 +2,8 @@ package dev.nexus.authz.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nexus.core.authorization.ObjectRef;
+import dev.nexus.core.authorization.RelationshipTuple;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -40,6 +43,19 @@ class ConformanceTest {
     assertThat(report.listObjectsWritten()).isEqualTo(counts.listObjects);
     assertThat(report.checksContextual()).isEqualTo(counts.contextualChecks).isPositive();
     assertThat(report.listObjectsContextual()).isEqualTo(counts.contextualListObjects).isPositive();
+  }
+
+  @Test
+  void consolidatedSubset_overAnotherKindOfTupleIndex_everyAssertionPasses() throws IOException {
+    // An index the evaluator cannot read by number goes through the copying string view.
+    String yaml = bundledSubset();
+    Counts counts = count(yaml);
+
+    ConformanceRunner.Report report = ConformanceRunner.run(yaml, ForwardingTupleIndex::new);
+
+    assertThat(report.failures()).isEmpty();
+    assertThat(report.checksWritten()).isEqualTo(counts.checks);
+    assertThat(report.listObjectsWritten()).isEqualTo(counts.listObjects);
   }
 
   @Test
@@ -112,6 +128,62 @@ class ConformanceTest {
 
     assertThat(status).isEqualTo(2);
     assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage:");
+  }
+
+  /** A tuple index of another kind than {@link InMemoryTupleIndex}, delegating to one. */
+  private static final class ForwardingTupleIndex implements TupleIndex {
+    private final InMemoryTupleIndex tuples = new InMemoryTupleIndex();
+
+    @Override
+    public boolean add(RelationshipTuple tuple) {
+      return tuples.add(tuple);
+    }
+
+    @Override
+    public boolean remove(RelationshipTuple tuple) {
+      return tuples.remove(tuple);
+    }
+
+    @Override
+    public void forEachTupleOf(ObjectRef object, Consumer<RelationshipTuple> sink) {
+      tuples.forEachTupleOf(object, sink);
+    }
+
+    @Override
+    public void forEach(Consumer<RelationshipTuple> sink) {
+      tuples.forEach(sink);
+    }
+
+    @Override
+    public long size() {
+      return tuples.size();
+    }
+
+    @Override
+    public boolean contains(
+        String objectType,
+        String objectId,
+        String relation,
+        String userType,
+        String userId,
+        String userRelation) {
+      return tuples.contains(objectType, objectId, relation, userType, userId, userRelation);
+    }
+
+    @Override
+    public boolean visitUsers(
+        String objectType,
+        String objectId,
+        String relation,
+        boolean usersets,
+        UserVisitor visitor) {
+      return tuples.visitUsers(objectType, objectId, relation, usersets, visitor);
+    }
+
+    @Override
+    public void forEachObjectId(String objectType, Consumer<String> sink) {
+      tuples.forEachObjectId(objectType, sink);
+    }
   }
 
   private static String bundledSubset() throws IOException {

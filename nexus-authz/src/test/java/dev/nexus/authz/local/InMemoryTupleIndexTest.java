@@ -61,6 +61,39 @@ class InMemoryTupleIndexTest {
     assertThat(index.contains("document", "1", "viewer", "user", "bob", null)).isFalse();
   }
 
+  @Test
+  void manyUsersOnOneRelation_growIntoALargeSet_andEmptyAgain() {
+    // Past sixteen users a set leaves its object's record for a hash set of its own.
+    Random random = new Random(11);
+    InMemoryTupleIndex index = new InMemoryTupleIndex();
+    Set<RelationshipTuple> expected = new HashSet<>();
+    ObjectRef doc = ObjectRef.of("doc", "big");
+
+    for (int step = 0; step < 20_000; step++) {
+      int kind = random.nextInt(20);
+      SubjectRef user =
+          kind == 0
+              ? new SubjectRef("group", "g" + random.nextInt(30), "member")
+              : SubjectRef.of("user", "\u00e9l\u00e8ve-" + random.nextInt(400));
+      RelationshipTuple tuple = new RelationshipTuple(user, "viewer", doc);
+      boolean add = random.nextInt(100) < (step < 10_000 ? 70 : 25);
+
+      boolean changed = add ? index.add(tuple) : index.remove(tuple);
+
+      assertThat(changed).isEqualTo(add ? expected.add(tuple) : expected.remove(tuple));
+      if (step % 2_000 == 0) {
+        assertAgrees(index, expected);
+      }
+    }
+    for (RelationshipTuple tuple : new ArrayList<>(expected)) {
+      assertThat(index.remove(tuple)).isTrue();
+    }
+    assertThat(index.size()).isZero();
+    List<RelationshipTuple> left = new ArrayList<>();
+    index.forEach(left::add);
+    assertThat(left).isEmpty();
+  }
+
   private static RelationshipTuple randomTuple(Random random) {
     ObjectRef object =
         ObjectRef.of(random.nextBoolean() ? "doc" : "org", "o" + random.nextInt(300));
