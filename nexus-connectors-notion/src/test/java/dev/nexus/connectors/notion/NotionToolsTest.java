@@ -61,6 +61,35 @@ class NotionToolsTest {
   }
 
   @Test
+  void search_acrossSeveralResultPages_followsTheCursorToEveryMatch() {
+    // given Notion answers at most 7 results at a time, and 30 pages match
+    bed.workspace.limitPageSize(7);
+
+    // when
+    ToolResult result = bed.call("notion_search", Map.of("query", "Project", "max_results", 50));
+
+    // then
+    assertThat(result.content()).startsWith("30 pages:");
+    for (int i = 1; i <= 30; i++) {
+      assertThat(result.content()).contains("- Project " + i + " (page id: ");
+    }
+    assertThat(PAGE_ID.matcher(result.content()).results().map(m -> m.group(1)).distinct())
+        .hasSize(30);
+    assertThat(bed.server.requestCount("POST", "/v1/search")).isEqualTo(5);
+  }
+
+  @Test
+  void search_stopsFollowingTheCursorOnceItHasMaxResults() {
+    bed.workspace.limitPageSize(7);
+
+    ToolResult result = bed.call("notion_search", Map.of("query", "Project", "max_results", 10));
+
+    assertThat(result.content()).startsWith("10 pages:");
+    assertThat(result.content().lines()).hasSize(11);
+    assertThat(bed.server.requestCount("POST", "/v1/search")).isEqualTo(2);
+  }
+
+  @Test
   void readPage_rendersTitleAndNestedBlocksAsText() {
     ToolResult result =
         bed.call("notion_read_page", Map.of("page_id", bed.seeded.handbookPageId()));
@@ -423,6 +452,54 @@ class NotionToolsTest {
             Map.of("data_source_id", bed.seeded.projectsDataSourceId(), "max_results", 5));
 
     assertThat(result.content()).startsWith("5 pages:").contains("More pages match");
+  }
+
+  @Test
+  void queryDataSource_acrossSeveralResultPages_followsTheCursorToEveryRow() {
+    // given Notion answers at most 7 rows at a time, and the data source holds 30
+    bed.workspace.limitPageSize(7);
+
+    // when
+    ToolResult result =
+        bed.call(
+            "notion_query_data_source",
+            Map.of(
+                "data_source_id",
+                bed.seeded.projectsDataSourceId(),
+                "sorts",
+                "[{\"property\":\"Estimate\",\"direction\":\"ascending\"}]",
+                "max_results",
+                100));
+
+    // then
+    assertThat(result.content()).startsWith("30 pages:").doesNotContain("More pages match");
+    for (int i = 1; i <= 30; i++) {
+      assertThat(result.content()).contains("- Project " + i + " (page id: ");
+    }
+    assertThat(result.content().indexOf("- Project 7 ("))
+        .isLessThan(result.content().indexOf("- Project 8 ("));
+    assertThat(PAGE_ID.matcher(result.content()).results().map(m -> m.group(1)).distinct())
+        .hasSize(30);
+    assertThat(
+            bed.server.requestCount(
+                "POST", "/v1/data_sources/" + bed.seeded.projectsDataSourceId() + "/query"))
+        .isEqualTo(5);
+  }
+
+  @Test
+  void queryDataSource_stopsFollowingTheCursorOnceItHasMaxResults() {
+    bed.workspace.limitPageSize(7);
+
+    ToolResult result =
+        bed.call(
+            "notion_query_data_source",
+            Map.of("data_source_id", bed.seeded.projectsDataSourceId(), "max_results", 10));
+
+    assertThat(result.content()).startsWith("10 pages:").contains("More pages match");
+    assertThat(
+            bed.server.requestCount(
+                "POST", "/v1/data_sources/" + bed.seeded.projectsDataSourceId() + "/query"))
+        .isEqualTo(2);
   }
 
   @Test

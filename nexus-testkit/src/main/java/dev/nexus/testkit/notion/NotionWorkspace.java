@@ -132,6 +132,7 @@ public final class NotionWorkspace {
   private final Map<String, ObjectNode> databases = new LinkedHashMap<>();
   private final Map<String, Long> edited = new HashMap<>();
   private final Set<String> restricted = new HashSet<>();
+  private int largestPage = MAX_CHILDREN;
 
   /** The ids {@link #seed()} created. */
   public record Seeded(
@@ -353,6 +354,19 @@ public final class NotionWorkspace {
     return storeRow(dataSourceId, input, "properties");
   }
 
+  /**
+   * Caps every list answer (search, block children, data source queries) at {@code size} results,
+   * whatever {@code page_size} asks for, with {@code has_more} and {@code next_cursor} set as
+   * usual. Notion too may answer fewer results than asked; this lets a test cross several pages
+   * with little data.
+   */
+  public synchronized void limitPageSize(int size) {
+    if (size < 1 || size > MAX_CHILDREN) {
+      throw new IllegalArgumentException("size must be between 1 and " + MAX_CHILDREN);
+    }
+    largestPage = size;
+  }
+
   /** Makes a page, block or data source answer 403 restricted_resource from now on. */
   public synchronized void restrict(String objectId) {
     restricted.add(objectId);
@@ -473,7 +487,7 @@ public final class NotionWorkspace {
         Comparator.comparing((ObjectNode o) -> edited.getOrDefault(o.get("id").asText(), 0L))
             .reversed());
     ObjectNode list =
-        paginate(hits, pageSize(body.path("page_size")), cursor(body.path("start_cursor")));
+        paginate(hits, served(body.path("page_size")), cursor(body.path("start_cursor")));
     list.put("type", "page_or_data_source").putObject("page_or_data_source");
     return list;
   }
@@ -605,7 +619,7 @@ public final class NotionWorkspace {
     for (String child : children.getOrDefault(parentId, List.of())) {
       all.add(serveBlock(child));
     }
-    ObjectNode list = paginate(all, pageSize(pageSize), cursor(cursor));
+    ObjectNode list = paginate(all, served(pageSize), cursor(cursor));
     list.put("type", "block").putObject("block");
     return list;
   }
@@ -660,7 +674,7 @@ public final class NotionWorkspace {
       rows.sort(NotionFilters.comparator(sorts, schema));
     }
     ObjectNode list =
-        paginate(rows, pageSize(body.path("page_size")), cursor(body.path("start_cursor")));
+        paginate(rows, served(body.path("page_size")), cursor(body.path("start_cursor")));
     list.put("type", "page_or_data_source").putObject("page_or_data_source");
     return list;
   }
@@ -1157,6 +1171,11 @@ public final class NotionWorkspace {
 
   private String now() {
     return TIME.format(clock.instant());
+  }
+
+  /** The results one answer holds: what page_size asked for, within the test's cap. */
+  private int served(JsonNode pageSize) {
+    return Math.min(pageSize(pageSize), largestPage);
   }
 
   private static int pageSize(JsonNode value) {
