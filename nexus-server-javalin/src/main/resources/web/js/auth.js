@@ -28,6 +28,14 @@ function redirectUri() {
   return window.location.origin + '/';
 }
 
+/**
+ * The tenant's base URL as the server's /config.json gives it (https://DOMAIN in production; a
+ * loopback http:// URL only for a local test tenant), without a trailing slash.
+ */
+function tenantUrl(auth0) {
+  return String(auth0.base_url || `https://${auth0.domain}`).replace(/\/+$/, '');
+}
+
 /** Asks the sandbox for a token; organization empty means a personal workspace. */
 export async function sandboxSignIn(email, organization, role) {
   const body = { email };
@@ -73,13 +81,13 @@ export async function auth0Redirect(auth0, organization) {
   if (organization) {
     params.set('organization', organization);
   }
-  window.location.assign(`https://${auth0.domain}/authorize?${params}`);
+  window.location.assign(`${tenantUrl(auth0)}/authorize?${params}`);
 }
 
 /**
  * Completes an Auth0 login when the page was opened with ?code=…&state=…; returns true when it
- * did. Note: the token exchange is a cross-origin fetch to the Auth0 domain, which the server's
- * Content-Security-Policy must allow in connect-src.
+ * did. The token exchange is a cross-origin fetch to the tenant, which the server's
+ * Content-Security-Policy allows in connect-src (that origin only).
  */
 export async function completeAuth0(auth0) {
   const params = new URLSearchParams(window.location.search);
@@ -97,7 +105,7 @@ export async function completeAuth0(auth0) {
   }
   let response;
   try {
-    response = await fetch(`https://${auth0.domain}/oauth/token`, {
+    response = await fetch(`${tenantUrl(auth0)}/oauth/token`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams({
@@ -125,5 +133,5 @@ export function auth0LogoutUrl(auth0) {
     return null;
   }
   const params = new URLSearchParams({ client_id: auth0.client_id, returnTo: redirectUri() });
-  return `https://${auth0.domain}/v2/logout?${params}`;
+  return `${tenantUrl(auth0)}/v2/logout?${params}`;
 }

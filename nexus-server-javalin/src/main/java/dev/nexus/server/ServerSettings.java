@@ -2,6 +2,7 @@ package dev.nexus.server;
 
 import dev.nexus.core.error.ConfigurationException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -51,9 +52,16 @@ public record ServerSettings(
     }
   }
 
-  /** An Auth0 tenant (or any issuer of Auth0-shaped tokens). */
+  /**
+   * An Auth0 tenant (or any issuer of Auth0-shaped tokens).
+   *
+   * @param domain the tenant's host name, with a port if it has one
+   * @param baseUrl where the tenant answers: {@code https://DOMAIN}, or a loopback {@code http://}
+   *     URL for a local test tenant outside production
+   */
   public record Auth0(
       String domain,
+      URI baseUrl,
       String audience,
       Optional<String> roleClaim,
       Optional<String> managementClientId,
@@ -146,14 +154,12 @@ public record ServerSettings(
 
     Optional<Auth0> auth0 = Optional.empty();
     if (env.isSet("NEXUS_AUTH0_DOMAIN")) {
-      String domain = env.optional("NEXUS_AUTH0_DOMAIN").orElseThrow();
-      if (!domain.matches("[A-Za-z0-9.-]+(:\\d+)?")) {
-        throw Env.bad("NEXUS_AUTH0_DOMAIN", "a host name such as tenant.eu.auth0.com");
-      }
+      URI baseUrl = auth0BaseUrl(env.optional("NEXUS_AUTH0_DOMAIN").orElseThrow(), production);
       auth0 =
           Optional.of(
               new Auth0(
-                  domain,
+                  baseUrl.getRawAuthority(),
+                  baseUrl,
                   env.optional("NEXUS_AUTH0_AUDIENCE")
                       .orElseThrow(
                           () -> Env.bad("NEXUS_AUTH0_AUDIENCE", "set with NEXUS_AUTH0_DOMAIN")),
@@ -213,6 +219,39 @@ public record ServerSettings(
               + String.join(", ", settings.sandboxParts()));
     }
     return settings;
+  }
+
+  /**
+   * The tenant's base URL from NEXUS_AUTH0_DOMAIN: a host name (with an optional port) means {@code
+   * https://} on it. A test tenant on this machine, such as the testkit's fake, may be named by a
+   * full {@code http://} URL on a loopback host, but never in production.
+   */
+  private static URI auth0BaseUrl(String value, boolean production) {
+    String expected =
+        "a host name such as tenant.eu.auth0.com (or, outside production, an http:// URL on"
+            + " localhost or 127.0.0.1 for a local test tenant)";
+    if (value.matches("[A-Za-z0-9.-]+(:\\d{1,5})?")) {
+      return URI.create("https://" + value);
+    }
+    URI url;
+    try {
+      url = new URI(value.replaceAll("/+$", ""));
+    } catch (URISyntaxException e) {
+      throw Env.bad("NEXUS_AUTH0_DOMAIN", expected);
+    }
+    boolean loopback =
+        "localhost".equals(url.getHost())
+            || "127.0.0.1".equals(url.getHost())
+            || "[::1]".equals(url.getHost());
+    boolean bare =
+        url.getRawPath().isEmpty() && url.getRawQuery() == null && url.getRawFragment() == null;
+    if (!"http".equals(url.getScheme()) || !loopback || !bare || url.getUserInfo() != null) {
+      throw Env.bad("NEXUS_AUTH0_DOMAIN", expected);
+    }
+    if (production) {
+      throw Env.bad("NEXUS_AUTH0_DOMAIN", "an https tenant when NEXUS_PRODUCTION is true");
+    }
+    return url;
   }
 
   private static boolean embeddedAuthorization(Env env, boolean openFga) {

@@ -139,7 +139,7 @@ public final class Wiring {
     Auth0TokenPolicy policy;
     if (settings.auth0().isPresent()) {
       ServerSettings.Auth0 auth0 = settings.auth0().get();
-      policy = Auth0TokenPolicy.forTenant("https://" + auth0.domain(), auth0.audience());
+      policy = Auth0TokenPolicy.forTenant(auth0.baseUrl().toString(), auth0.audience());
       if (auth0.roleClaim().isPresent()) {
         policy = policy.withRoleClaim(auth0.roleClaim().get());
       }

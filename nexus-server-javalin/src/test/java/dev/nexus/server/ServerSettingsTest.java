@@ -84,4 +84,47 @@ class ServerSettingsTest {
     assertThat(settings.host()).isEqualTo("0.0.0.0");
     assertThat(settings.embeddedAuthorization()).isTrue();
   }
+
+  @Test
+  void auth0Domain_aHostName_isReachedOverHttps() {
+    ServerSettings settings =
+        ServerSettings.from(
+            Map.of(
+                "NEXUS_AUTH0_DOMAIN", "acme.eu.auth0.com", "NEXUS_AUTH0_AUDIENCE", "https://a/"));
+
+    assertThat(settings.auth0().orElseThrow().baseUrl().toString())
+        .isEqualTo("https://acme.eu.auth0.com");
+    assertThat(settings.auth0().orElseThrow().domain()).isEqualTo("acme.eu.auth0.com");
+  }
+
+  @Test
+  void auth0Domain_aLoopbackHttpUrl_isAcceptedOnlyOutsideProduction() {
+    Map<String, String> env = new HashMap<>();
+    env.put("NEXUS_AUTH0_DOMAIN", "http://127.0.0.1:4711/");
+    env.put("NEXUS_AUTH0_AUDIENCE", "https://a/");
+
+    ServerSettings.Auth0 auth0 = ServerSettings.from(env).auth0().orElseThrow();
+    assertThat(auth0.baseUrl().toString()).isEqualTo("http://127.0.0.1:4711");
+    assertThat(auth0.domain()).isEqualTo("127.0.0.1:4711");
+
+    env.put("NEXUS_PRODUCTION", "true");
+    assertThatThrownBy(() -> ServerSettings.from(env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage("NEXUS_AUTH0_DOMAIN must be an https tenant when NEXUS_PRODUCTION is true");
+  }
+
+  @Test
+  void auth0Domain_plainHttpElsewhere_orWithAPath_isRefused() {
+    for (String value :
+        new String[] {
+          "http://acme.eu.auth0.com", "http://127.0.0.1:4711/tenant", "ftp://127.0.0.1", "a b"
+        }) {
+      assertThatThrownBy(
+              () ->
+                  ServerSettings.from(
+                      Map.of("NEXUS_AUTH0_DOMAIN", value, "NEXUS_AUTH0_AUDIENCE", "https://a/")))
+          .isInstanceOf(ConfigurationException.class)
+          .hasMessageStartingWith("NEXUS_AUTH0_DOMAIN must be a host name such as");
+    }
+  }
 }

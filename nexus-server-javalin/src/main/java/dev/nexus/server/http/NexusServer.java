@@ -101,10 +101,10 @@ public final class NexusServer implements AutoCloseable {
   private NexusServer(Components components, ServerSettings settings) {
     this.components = components;
     this.settings = settings;
-    // The browser workspace talks to this server only, and in production also exchanges its
-    // login code with the Auth0 tenant.
+    // The browser workspace talks to this server only, and with Auth0 also exchanges its login
+    // code at the tenant's origin (exactly that origin, nothing wider).
     String connect =
-        "'self'" + settings.auth0().map(auth0 -> " https://" + auth0.domain()).orElse("");
+        "'self'" + settings.auth0().map(auth0 -> " " + origin(auth0.baseUrl())).orElse("");
     this.contentSecurityPolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src "
@@ -117,6 +117,11 @@ public final class NexusServer implements AutoCloseable {
     }
     this.defaultRuntime = runtime(components.defaultModel());
     this.app = Javalin.create(this::configure);
+  }
+
+  /** {@code scheme://host[:port]} of a URL, as a CSP source and a browser origin spell it. */
+  private static String origin(URI url) {
+    return url.getScheme() + "://" + url.getRawAuthority();
   }
 
   /** Builds the server and starts listening. */
@@ -467,6 +472,7 @@ public final class NexusServer implements AutoCloseable {
             auth0 -> {
               Map<String, Object> login = new LinkedHashMap<>();
               login.put("domain", auth0.domain());
+              login.put("base_url", auth0.baseUrl().toString());
               login.put("audience", auth0.audience());
               login.put("client_id", auth0.spaClientId().orElse(null));
               body.put("auth0", login);
