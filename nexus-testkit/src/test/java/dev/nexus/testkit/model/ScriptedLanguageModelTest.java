@@ -6,12 +6,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.nexus.core.conversation.ChatMessage;
 import dev.nexus.core.conversation.ChatMessage.ToolResultMessage;
 import dev.nexus.core.conversation.ChatMessage.UserMessage;
+import dev.nexus.core.error.ProviderException;
 import dev.nexus.core.error.RetriableException;
+import dev.nexus.core.model.LanguageModel;
 import dev.nexus.core.model.ModelRequest;
 import dev.nexus.core.model.ModelResponse;
 import dev.nexus.core.tool.ToolCall;
 import dev.nexus.core.tool.ToolCallId;
 import dev.nexus.core.tool.ToolResult;
+import dev.nexus.testkit.contract.LanguageModelContract;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -23,10 +26,36 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
-class ScriptedLanguageModelTest {
+/** The scripted model passes the language model contract, and replays its script as documented. */
+class ScriptedLanguageModelTest extends LanguageModelContract {
 
   private static final ModelRequest HELLO =
       new ModelRequest("You are helpful.", List.of(new UserMessage("hello")), List.of());
+
+  @Override
+  protected LanguageModel answeringText(List<String> pieces) {
+    return new ScriptedLanguageModel().thenText(String.join("", pieces));
+  }
+
+  @Override
+  protected LanguageModel answeringToolCalls(String text, List<PlannedCall> calls) {
+    ScriptedLanguageModel model = new ScriptedLanguageModel();
+    List<ToolCall> planned =
+        calls.stream().map(c -> model.call(c.toolName(), c.arguments())).toList();
+    return model.thenTextAndToolCalls(text, planned);
+  }
+
+  @Override
+  protected LanguageModel unavailable() {
+    return new ScriptedLanguageModel()
+        .thenFail(() -> new RetriableException("the model is overloaded"));
+  }
+
+  @Override
+  protected LanguageModel refusing() {
+    return new ScriptedLanguageModel()
+        .thenFail(() -> new ProviderException("the model refused the request"));
+  }
 
   @Test
   void generate_text_streamsSeveralDeltasThatAddUpToTheText() {
