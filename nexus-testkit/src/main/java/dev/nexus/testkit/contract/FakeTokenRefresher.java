@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * A {@link TokenRefresher} for tests that counts its calls. Refresh number {@code n} issues the
  * access token {@code access-n} valid for one hour from the clock; when rotating it also issues the
  * refresh token {@code refresh-n}. It can refuse every refresh with {@code invalid_grant}, fail
- * retriably, or hold each call until a latch opens (to widen a race window). Thread-safe.
+ * retriably, answer only the next refresh in another way, or hold each call until a latch opens (to
+ * widen a race window). Thread-safe.
  */
 public final class FakeTokenRefresher implements TokenRefresher {
 
@@ -38,7 +39,9 @@ public final class FakeTokenRefresher implements TokenRefresher {
   private final ProviderId provider;
   private final Clock clock;
   private final List<Secret> received = new ArrayList<>();
+  private final List<String> issued = new ArrayList<>();
   private volatile Mode mode = Mode.ISSUE;
+  private Mode next;
   private volatile CountDownLatch hold;
 
   public FakeTokenRefresher(ProviderId provider, Clock clock) {
@@ -49,6 +52,15 @@ public final class FakeTokenRefresher implements TokenRefresher {
   /** Sets how the next refreshes answer; returns this refresher. */
   public FakeTokenRefresher answer(Mode mode) {
     this.mode = Objects.requireNonNull(mode, "mode");
+    return this;
+  }
+
+  /** Answers only the next refresh as {@code mode}; later ones answer as before. */
+  public FakeTokenRefresher answerNext(Mode mode) {
+    Objects.requireNonNull(mode, "mode");
+    synchronized (received) {
+      next = mode;
+    }
     return this;
   }
 
@@ -67,12 +79,15 @@ public final class FakeTokenRefresher implements TokenRefresher {
   public IssuedTokens refresh(Secret refreshToken) {
     Objects.requireNonNull(refreshToken, "refreshToken");
     int n;
+    Mode answer;
     synchronized (received) {
       received.add(refreshToken);
       n = received.size();
+      answer = next == null ? mode : next;
+      next = null;
     }
     waitForHold();
-    return switch (mode) {
+    return switch (answer) {
       case ISSUE -> tokens(n, null);
       case ROTATE -> tokens(n, Secret.of("refresh-" + n));
       case INVALID_GRANT -> throw new InvalidGrantException("the provider refused the grant");
@@ -94,7 +109,18 @@ public final class FakeTokenRefresher implements TokenRefresher {
     }
   }
 
+  /** Whether this refresher issued {@code accessToken}. */
+  public boolean hasIssued(Secret accessToken) {
+    Objects.requireNonNull(accessToken, "accessToken");
+    synchronized (received) {
+      return issued.contains(accessToken.reveal());
+    }
+  }
+
   private IssuedTokens tokens(int n, Secret rotated) {
+    synchronized (received) {
+      issued.add("access-" + n);
+    }
     return new IssuedTokens(
         Secret.of("access-" + n),
         rotated,
