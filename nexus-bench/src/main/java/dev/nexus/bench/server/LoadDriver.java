@@ -28,6 +28,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Flow;
 import java.util.concurrent.ThreadLocalRandom;
@@ -106,7 +108,8 @@ public final class LoadDriver {
       int storageCalls,
       long conversationReadNanos,
       long conversationWriteNanos,
-      long auditNanos) {
+      long auditNanos,
+      long serverNanos) {
     long ownNanos() {
       return totalNanos - modelNanos - providerNanos;
     }
@@ -117,6 +120,11 @@ public final class LoadDriver {
 
     long ownWithoutStorageNanos() {
       return ownNanos() - storageNanos;
+    }
+
+    /** Own time as the server itself measures the request: from taking it to writing the answer. */
+    long ownServerSideNanos() {
+      return serverNanos - modelNanos - providerNanos;
     }
   }
 
@@ -139,6 +147,8 @@ public final class LoadDriver {
       Phase pacedBare,
       double pacedRate,
       Percentiles sseRelay,
+      Percentiles sseServerRelay,
+      Percentiles bareServerSide,
       int sseTurns,
       int sseErrors) {}
 
@@ -193,8 +203,9 @@ public final class LoadDriver {
     ServerSettings settings = ServerSettings.from(env);
     TurnTimings timings = new TurnTimings();
     Components components = timings.wrap(Wiring.assemble(settings));
-    NexusServer server = NexusServer.start(components, settings);
+    NexusServer server = NexusServer.start(components, settings, timings.observer());
     Javalin bare = null;
+    Queue<Long> bareServerNanos = new ConcurrentLinkedQueue<>();
     try {
       VaultDatabase database =
           components.resources().stream()
@@ -202,7 +213,7 @@ public final class LoadDriver {
               .map(VaultDatabase.class::cast)
               .findFirst()
               .orElseThrow();
-      bare = startBare(database);
+      bare = startBare(database, bareServerNanos);
       URI base = URI.create("http://127.0.0.1:" + server.port());
       URI bareUri = URI.create("http://127.0.0.1:" + bare.port() + "/bare");
 
@@ -260,6 +271,7 @@ public final class LoadDriver {
               config.pacedCap(),
               period,
               u -> turn(base, u, timings));
+      bareServerNanos.clear();
       Phase pacedBare =
           run(
               "paced bare",
@@ -269,7 +281,9 @@ public final class LoadDriver {
               period,
               u -> bare(bareUri));
 
+      long[] pacedBareServer = bareServerNanos.stream().mapToLong(Long::longValue).toArray();
       timings.stampDeltas(true);
+      timings.drainRelays();
       List<Long> relays = java.util.Collections.synchronizedList(new ArrayList<>());
       Phase sse =
           run(
@@ -280,6 +294,7 @@ public final class LoadDriver {
               period,
               u -> sseTurn(base, u, relays));
       timings.stampDeltas(false);
+      List<Long> serverRelays = timings.drainRelays();
       return new InProcess(
           saturatedTurns,
           saturatedBare,
@@ -287,6 +302,8 @@ public final class LoadDriver {
           pacedBare,
           rate,
           Percentiles.of(relays.stream().mapToLong(Long::longValue).toArray()),
+          Percentiles.of(serverRelays.stream().mapToLong(Long::longValue).toArray()),
+          Percentiles.of(pacedBareServer),
           sse.samples().size(),
           sse.errors());
     } finally {
@@ -298,13 +315,16 @@ public final class LoadDriver {
   }
 
   /** A bare Javalin route doing one select through the server's own pool and database. */
-  private static Javalin startBare(VaultDatabase database) {
+  private static Javalin startBare(VaultDatabase database, Queue<Long> serverNanos) {
     QueuedThreadPool threads = new QueuedThreadPool(1_200, 8, 60_000);
     threads.setName("bare-http");
     return Javalin.create(
             config -> {
               config.startup.showJavalinBanner = false;
               config.jetty.threadPool = threads;
+              // The same measure of the server's request time as NexusServer's observer gets.
+              config.requestLogger.http(
+                  (ctx, milliseconds) -> serverNanos.add((long) (milliseconds * 1_000_000.0)));
               config.routes.get(
                   "/bare",
                   ctx -> {
@@ -424,7 +444,8 @@ public final class LoadDriver {
         timing.storageCalls,
         timing.conversationReadNanos,
         timing.conversationWriteNanos,
-        timing.auditNanos);
+        timing.auditNanos,
+        timing.serverNanos);
   }
 
   private Sample bare(URI uri) throws IOException, InterruptedException {
@@ -435,7 +456,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !response.body().contains("\"value\":1")) {
       throw new IllegalStateException("bare route answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   /** One chat turn as server-sent events, read line by line; records each delta's relay time. */
@@ -473,7 +494,7 @@ public final class LoadDriver {
     if (response.statusCode() != 200 || !done || deltas == 0) {
       throw new IllegalStateException("stream answered " + response.statusCode());
     }
-    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0);
+    return new Sample(end - start, end - start, 0, 0, 0, 0, 0, 0, 0, 0);
   }
 
   @FunctionalInterface
@@ -561,6 +582,15 @@ public final class LoadDriver {
         r.pacedRate(),
         config.pacedLoad() * 100);
     printTurns("paced", r.pacedTurns(), r.pacedBare());
+    Percentiles ownServer = r.pacedTurns().of(Sample::ownServerSideNanos);
+    out.println("  server side, as Javalin's request logger measures each request:");
+    out.println("    OWN = server time - model - provider " + ownServer);
+    out.println("    bare route, server time      " + r.bareServerSide());
+    out.printf(
+        Locale.ROOT,
+        "    ratio own/bare (server side): p50 %.2f, p99 %.2f%n",
+        ownServer.p50Ms() / r.bareServerSide().p50Ms(),
+        ownServer.p99Ms() / r.bareServerSide().p99Ms());
     out.println();
     out.printf(
         Locale.ROOT,
@@ -568,6 +598,8 @@ public final class LoadDriver {
         r.sseTurns(),
         r.sseErrors(),
         r.sseRelay());
+    out.println(
+        "   server side, emitted to written and flushed to the socket: " + r.sseServerRelay());
   }
 
   private void printTurns(String label, Phase turns, Phase bare) {

@@ -32,11 +32,15 @@ import dev.nexus.core.vault.OAuthGrant;
 import dev.nexus.core.vault.OAuthProvider;
 import dev.nexus.core.vault.TokenVault;
 import dev.nexus.server.Components;
+import dev.nexus.server.http.RequestObserver;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 
 /**
@@ -71,6 +75,9 @@ final class TurnTimings {
     volatile int toolCalls;
     volatile boolean inTool;
 
+    /** The server's own measure of the whole request (Javalin's request time); 0 until known. */
+    volatile long serverNanos;
+
     Timing(long authenticatedAt) {
       this.authenticatedAt = authenticatedAt;
     }
@@ -79,7 +86,33 @@ final class TurnTimings {
   private static final ThreadLocal<Timing> CURRENT = new ThreadLocal<>();
 
   private final Map<String, Timing> byUser = new ConcurrentHashMap<>();
+  private final Queue<Long> relayNanos = new ConcurrentLinkedQueue<>();
   private volatile boolean stampDeltas;
+
+  /**
+   * Hears the server's request time on the serving thread and files it with that request's timing.
+   */
+  RequestObserver observer() {
+    return (method, route, status, nanos) -> {
+      Timing timing = CURRENT.get();
+      if (timing != null && route.startsWith("/api/")) {
+        timing.serverNanos = nanos;
+      }
+    };
+  }
+
+  /**
+   * The server-side relay times of stamped deltas since the last call: from the model emitting a
+   * delta to the server's consumer returning, which for a stream means the event was written and
+   * flushed to the socket.
+   */
+  List<Long> drainRelays() {
+    List<Long> drained = new ArrayList<>();
+    for (Long nanos = relayNanos.poll(); nanos != null; nanos = relayNanos.poll()) {
+      drained.add(nanos);
+    }
+    return drained;
+  }
 
   /** Whether the model wrapper prefixes each text delta with {@code [t<System.nanoTime()>]}. */
   void stampDeltas(boolean on) {
@@ -148,7 +181,11 @@ final class TurnTimings {
           delta -> {
             long emitted = System.nanoTime();
             onTextDelta.accept(stamp ? "[t" + emitted + "]" + delta : delta);
-            inConsumer[0] += System.nanoTime() - emitted;
+            long spent = System.nanoTime() - emitted;
+            inConsumer[0] += spent;
+            if (stamp) {
+              relayNanos.add(spent);
+            }
           };
       long start = System.nanoTime();
       try {

@@ -54,6 +54,8 @@ class LoadDriverTest {
       assertThat(sample.ownNanos()).isPositive();
       assertThat(sample.fromAuthNanos()).isLessThanOrEqualTo(sample.totalNanos());
       assertThat(sample.ownFromAuthNanos()).isPositive();
+      assertThat(sample.serverNanos()).isPositive().isLessThanOrEqualTo(sample.totalNanos());
+      assertThat(sample.ownServerSideNanos()).isPositive();
     }
     assertThat(result.saturatedBare().samples()).hasSize(16);
     assertThat(result.saturatedBare().errors()).isZero();
@@ -62,8 +64,11 @@ class LoadDriverTest {
     assertThat(result.sseTurns()).isEqualTo(4);
     assertThat(result.sseRelay().count()).isGreaterThanOrEqualTo(4);
     assertThat(result.sseRelay().p50Ms()).isPositive();
+    assertThat(result.sseServerRelay().count()).isEqualTo(result.sseRelay().count());
+    assertThat(result.bareServerSide().count()).isEqualTo(4);
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("OWN = round trip - model - provider")
-        .contains("SSE relay of a model delta");
+        .contains("SSE relay of a model delta")
+        .contains("OWN = server time - model - provider");
   }
 }

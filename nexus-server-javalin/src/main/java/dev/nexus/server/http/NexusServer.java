@@ -61,10 +61,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -96,11 +98,13 @@ public final class NexusServer implements AutoCloseable {
   private final AtomicInteger turnsInFlight = new AtomicInteger();
   private volatile boolean draining;
   private final String contentSecurityPolicy;
+  private final RequestObserver observer;
   private final Javalin app;
 
-  private NexusServer(Components components, ServerSettings settings) {
+  private NexusServer(Components components, ServerSettings settings, RequestObserver observer) {
     this.components = components;
     this.settings = settings;
+    this.observer = Objects.requireNonNull(observer, "observer");
     // The browser workspace talks to this server only, and with Auth0 also exchanges its login
     // code at the tenant's origin (exactly that origin, nothing wider).
     String connect =
@@ -126,7 +130,16 @@ public final class NexusServer implements AutoCloseable {
 
   /** Builds the server and starts listening. */
   public static NexusServer start(Components components, ServerSettings settings) {
-    NexusServer server = new NexusServer(components, settings);
+    return start(components, settings, RequestObserver.NONE);
+  }
+
+  /**
+   * Builds the server and starts listening; {@code observer} hears of every answered request, on
+   * the thread that served it.
+   */
+  public static NexusServer start(
+      Components components, ServerSettings settings, RequestObserver observer) {
+    NexusServer server = new NexusServer(components, settings, observer);
     server.app.start(settings.host(), settings.port());
     return server;
   }
@@ -213,7 +226,7 @@ public final class NexusServer implements AutoCloseable {
     r.before(this::securityHeaders);
     r.before(this::limitBody);
     r.before("/api/*", this::authenticate);
-    r.after(ctx -> recordRequest(ctx));
+    config.requestLogger.http(this::recordRequest);
     r.exception(Exception.class, (e, ctx) -> problem(ctx, e));
     r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, e));
     r.error(
@@ -391,19 +404,29 @@ public final class NexusServer implements AutoCloseable {
     return type != null && type.startsWith(Problems.CONTENT_TYPE);
   }
 
-  private void recordRequest(Context ctx) {
+  /** Runs once the answer is written (Javalin's request logger), for every request. */
+  private void recordRequest(Context ctx, Float milliseconds) {
     String route = matchedRoute(ctx);
+    String method = ctx.method().name();
+    String status = Integer.toString(ctx.statusCode());
+    long nanos = (long) (milliseconds * 1_000_000.0);
     metrics
-        .counter(
-            "nexus.http.requests",
-            "method",
-            ctx.method().name(),
-            "route",
-            route,
-            "status",
-            Integer.toString(ctx.statusCode()))
+        .counter("nexus.http.requests", "method", method, "route", route, "status", status)
         .increment();
-    LOG.info("{} {} -> {}", ctx.method().name(), route, ctx.statusCode());
+    metrics
+        .timer("nexus.http.server.duration", "method", method, "route", route, "status", status)
+        .record(nanos, TimeUnit.NANOSECONDS);
+    LOG.info(
+        "{} {} -> {} in {} ms",
+        method,
+        route,
+        status,
+        String.format(Locale.ROOT, "%.1f", milliseconds));
+    try {
+      observer.answered(method, route, ctx.statusCode(), nanos);
+    } catch (RuntimeException e) {
+      LOG.debug("the request observer failed: {}", e.getClass().getSimpleName());
+    }
   }
 
   private static String matchedRoute(Context ctx) {
