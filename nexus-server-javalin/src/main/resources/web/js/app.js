@@ -146,9 +146,12 @@ async function openConversation(id) {
         box.append(line);
         const approval = approvals.get(call.id);
         if (approval) {
-          box.append(approvalCard(approval, decide, state.connections));
-          if (approval.status === 'denied' || approval.status === 'expired') {
-            setToolOutcome(line, approval.status);
+          const card = approvalCard(approval, decide, state.connections);
+          box.append(card);
+          // The card's status counts a pending approval past its expiry as expired.
+          if (card.dataset.status === 'denied' || card.dataset.status === 'expired') {
+            line.settled = card.dataset.status;
+            setToolOutcome(line, line.settled);
           }
         }
       }
@@ -156,6 +159,10 @@ async function openConversation(id) {
       const line = calls.get(m.id);
       if (line) {
         setToolResult(line, m.status, m.content);
+        // A call that never ran keeps the approval's word for it (denied, expired).
+        if (line.settled) {
+          setToolOutcome(line, line.settled);
+        }
       }
     }
   }
@@ -522,7 +529,8 @@ async function loadAudit(reset) {
     a.index = 0;
   }
   const action = $('audit-action').value;
-  const query = new URLSearchParams({ after: String(a.pages[a.index]), limit: String(AUDIT_PAGE) });
+  // One record more than a page tells whether a next page exists.
+  const query = new URLSearchParams({ after: String(a.pages[a.index]), limit: String(AUDIT_PAGE + 1) });
   if (action) {
     query.append('action', action);
   }
@@ -540,22 +548,24 @@ async function loadAudit(reset) {
   }
   denied.hidden = true;
   body.hidden = false;
+  const more = page.records.length > AUDIT_PAGE;
+  const records = page.records.slice(0, AUDIT_PAGE);
   const rows = $('audit-rows');
   rows.replaceChildren();
-  for (const r of page.records) {
+  for (const r of records) {
     const details = Object.entries(r.details || {}).map(([k, v]) => `${k}: ${v}`).join(', ');
-    rows.append(el('tr', { 'data-action': r.action },
+    rows.append(el('tr', { 'data-action': r.action, 'data-sequence': r.sequence },
       el('td', {}, String(r.sequence)), el('td', {}, formatTime(r.at)),
       el('td', {}, (r.actor || 'system').replace(/^sandbox\|/, '')), el('td', {}, r.action.replace(/_/g, ' ')),
       el('td', { class: 'wrap' }, r.target || ''), el('td', { class: 'wrap' }, details)));
   }
-  if (page.records.length === 0) {
+  if (records.length === 0) {
     rows.append(el('tr', {}, el('td', { colspan: '6' }, 'No events on this page.')));
   }
-  a.next = page.next;
+  a.next = records.length ? records[records.length - 1].sequence : a.pages[a.index];
   $('audit-prev').disabled = a.index === 0;
   $('audit-first').disabled = a.index === 0;
-  $('audit-next').disabled = page.records.length < AUDIT_PAGE;
+  $('audit-next').disabled = !more;
   $('audit-page').textContent = `Page ${a.index + 1}`;
 }
 

@@ -8,11 +8,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.openqa.selenium.Alert;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.UnexpectedAlertBehaviour;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -75,6 +77,8 @@ final class BrowserSession implements AutoCloseable {
       LoggingPreferences logs = new LoggingPreferences();
       logs.enable(LogType.BROWSER, java.util.logging.Level.ALL);
       options.setCapability("goog:loggingPrefs", logs);
+      // A confirm() stays open until the test answers it (see acceptConfirm).
+      options.setUnhandledPromptBehaviour(UnexpectedAlertBehaviour.IGNORE);
       ChromeDriverService service =
           new ChromeDriverService.Builder()
               .usingDriverExecutable(new File(CHROMEDRIVER.toString()))
@@ -107,6 +111,14 @@ final class BrowserSession implements AutoCloseable {
   /** Waits until the element's text contains {@code text}. */
   void textIn(String css, String text) {
     waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector(css), text));
+  }
+
+  /** Waits for the page's {@code confirm()} dialog, accepts it and returns its question. */
+  String acceptConfirm() {
+    Alert dialog = waiting().until(ExpectedConditions.alertIsPresent());
+    String question = dialog.getText();
+    dialog.accept();
+    return question;
   }
 
   List<WebElement> all(String css) {

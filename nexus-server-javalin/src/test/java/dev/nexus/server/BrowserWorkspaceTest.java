@@ -11,8 +11,10 @@ import dev.nexus.testkit.gmail.Mailbox;
 import dev.nexus.testkit.gmail.StoredMessage;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -61,7 +63,11 @@ class BrowserWorkspaceTest {
   }
 
   private static void signIn(String email, String organization, String role) {
-    browser.openSignedOut(base);
+    signIn(base, email, organization, role);
+  }
+
+  private static void signIn(String at, String email, String organization, String role) {
+    browser.openSignedOut(at);
     WebElement emailField = browser.visible("#si-email");
     emailField.clear();
     emailField.sendKeys(email);
@@ -121,8 +127,10 @@ class BrowserWorkspaceTest {
         .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
     go("connections");
 
-    // then the page says it is connected, with the scopes granted
+    // then the page says it is connected, to her mailbox, with the scopes granted
     browser.textIn("[data-provider='gmail'] .badge", "Connected");
+    assertThat(browser.visible("[data-provider='gmail'] strong").getText())
+        .isEqualTo("ada@example.com");
     assertThat(browser.all("[data-provider='gmail'] .scopes li")).isNotEmpty();
     assertThat(browser.visible("[data-provider='notion'] .badge").getText())
         .isEqualTo("Not connected");
@@ -134,6 +142,8 @@ class BrowserWorkspaceTest {
     WebElement read = browser.visible("details.tool[data-tool='gmail_read_latest']");
     browser.waiting().until(d -> "success".equals(read.getAttribute("data-outcome")));
     waitForIdle();
+    assertThat(read.findElement(By.cssSelector("summary .account")).getText())
+        .contains("on ada@example.com");
     read.findElement(By.tagName("summary")).click();
 
     // then the five newest inbox subjects appear in the result
@@ -158,12 +168,26 @@ class BrowserWorkspaceTest {
     waitForIdle();
 
     // then the card shows exactly what will be sent, and nothing is sent yet
+    assertThat(card.findElement(By.cssSelector("dd[data-field='from']")).getText())
+        .isEqualTo("ada@example.com");
     assertThat(card.findElement(By.cssSelector("dd[data-field='to']")).getText())
         .isEqualTo("test@example.com");
     assertThat(card.findElement(By.cssSelector("dd[data-field='body']")).getText())
         .contains("hello");
     assertThat(mailbox.sent()).hasSize(sentBefore);
     browser.screenshot("04-approval-card");
+
+    // and its tool line names the mailbox and opens to show the call's arguments
+    WebElement sendLine = browser.visible("details.tool[data-tool='gmail_send']");
+    assertThat(sendLine.findElement(By.cssSelector("summary .account")).getText())
+        .contains("on ada@example.com");
+    WebElement arguments = sendLine.findElement(By.cssSelector("pre.arguments"));
+    assertThat(arguments.isDisplayed()).isFalse();
+    sendLine.findElement(By.tagName("summary")).click();
+    browser.waiting().until(d -> arguments.isDisplayed());
+    assertThat(arguments.getText()).contains("\"to\"").contains("test@example.com");
+    assertThat(arguments.getText()).contains("hello");
+    sendLine.findElement(By.tagName("summary")).click();
 
     // when she approves
     card.findElement(By.cssSelector("button[data-decision='approve']")).click();
@@ -264,6 +288,26 @@ class BrowserWorkspaceTest {
     browser.visible("#members-rows tr[data-user='sandbox|linus@example.com']");
     browser.screenshot("08-members");
 
+    // when she removes him and confirms
+    browser
+        .visible("#members-rows tr[data-user='sandbox|linus@example.com']")
+        .findElement(By.xpath(".//button[text()='Remove']"))
+        .click();
+    assertThat(browser.acceptConfirm()).contains("sandbox|linus@example.com");
+
+    // then his row is gone and he is no longer a member
+    browser
+        .waiting()
+        .until(
+            d -> browser.all("#members-rows tr[data-user='sandbox|linus@example.com']").isEmpty());
+    assertThat(
+            nexus
+                .components
+                .directory()
+                .membership(OrganizationId.of("acme"), UserId.of("sandbox|linus@example.com")))
+        .isEmpty();
+    browser.visible("#members-rows tr[data-user='sandbox|grace@example.com']");
+
     // when the last admin is demoted, the API's reason is shown
     WebElement self = browser.visible("#members-rows tr[data-user='sandbox|grace@example.com']");
     new Select(self.findElement(By.tagName("select"))).selectByValue("member");
@@ -324,6 +368,178 @@ class BrowserWorkspaceTest {
             "article.approval[data-approval='" + approvalId + "'][data-status='executed']");
     assertThat(done.findElements(By.cssSelector("button[data-decision]"))).isEmpty();
     assertThat(done.getText()).contains("katherine@example.com");
+  }
+
+  @Test
+  void notionPage_cardShowsParentTitleAndContent_thenNotionIsDisconnected() {
+    // given marie, signed in, who connects Notion through the redirect flow
+    signIn("marie@example.com", null, "member");
+    go("connections");
+    browser.visible("[data-provider='notion'] button[data-action='connect']").click();
+    browser
+        .waiting()
+        .until(d -> "true".equals(d.findElement(By.tagName("body")).getAttribute("data-ready")));
+    go("connections");
+    browser.textIn("[data-provider='notion'] .badge", "Connected");
+
+    // when she asks for a page
+    go("chat");
+    say("Create a Notion page called 'Meeting Notes' with content: Agenda and decisions");
+    WebElement card =
+        browser.visible("article.approval[data-tool='notion_create_page'][data-status='pending']");
+    waitForIdle();
+
+    // then the card shows where the page goes, its title and its content
+    assertThat(card.findElement(By.cssSelector("h2")).getText())
+        .isEqualTo("Create this Notion page?");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='parent']")).getText())
+        .contains("top of your workspace");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='title']")).getText())
+        .isEqualTo("Meeting Notes");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='content']")).getText())
+        .isEqualTo("Agenda and decisions");
+    browser.screenshot("11-notion-approval");
+
+    // when she approves, then the page exists in her workspace
+    card.findElement(By.cssSelector("button[data-decision='approve']")).click();
+    browser.waiting().until(d -> "executed".equals(card.getAttribute("data-status")));
+    waitForIdle();
+    JsonNode me = nexus.get("/api/me", browserToken()).json();
+    GrantKey notion =
+        new GrantKey(
+            OrganizationId.of(me.get("organization").asText()),
+            UserId.of(me.get("user").asText()),
+            ProviderId.NOTION);
+    String access = nexus.components.vault().find(notion).orElseThrow().accessToken().reveal();
+    assertThat(fakes.notion().workspace(access).orElseThrow().pageIdByTitle("Meeting Notes"))
+        .isPresent();
+
+    // when she disconnects Notion and confirms
+    go("connections");
+    browser.visible("[data-provider='notion'] button[data-action='disconnect']").click();
+    assertThat(browser.acceptConfirm()).startsWith("Disconnect Notion?");
+
+    // then the card offers to connect again, the grant is gone, and the audit log says so
+    browser.textIn("[data-provider='notion'] .badge", "Not connected");
+    browser.visible("[data-provider='notion'] button[data-action='connect']");
+    assertThat(browser.all("[data-provider='notion'] button[data-action='disconnect']")).isEmpty();
+    assertThat(nexus.components.vault().find(notion)).isEmpty();
+    go("audit");
+    browser.visible("#audit-rows tr[data-action='connection_removed']");
+  }
+
+  @Test
+  void auditLog_pagesForwardAndBack_twentyFiveEventsAPage() {
+    // given an organization with more than a page of events (its admin adds 30 members)
+    String admin = nexus.token("ida@example.com", "ledger", "admin");
+    for (int i = 0; i < 30; i++) {
+      TestServer.Response added =
+          nexus.post(
+              "/api/organization/members",
+              admin,
+              Map.of("user", "sandbox|clerk" + i + "@example.com", "role", "member"));
+      assertThat(added.status()).isBetween(200, 201);
+    }
+
+    // when she signs in and opens the audit log
+    signIn("ida@example.com", "ledger", "admin");
+    List<Long> all = new ArrayList<>();
+    nexus
+        .get("/api/audit?limit=1000", admin)
+        .json()
+        .get("records")
+        .forEach(r -> all.add(r.get("sequence").asLong()));
+    int total = all.size();
+    assertThat(total).isBetween(26, 50);
+    go("audit");
+
+    // then the first page holds the first 25 events, and only Next is offered
+    browser.waiting().until(d -> browser.all("#audit-rows tr[data-sequence]").size() == 25);
+    assertThat(sequences()).isEqualTo(all.subList(0, 25));
+    assertThat(browser.driver.findElement(By.id("audit-prev")).isEnabled()).isFalse();
+    assertThat(browser.driver.findElement(By.id("audit-next")).isEnabled()).isTrue();
+    browser.textIn("#audit-page", "Page 1");
+
+    // when she goes to the next page, then it holds the rest and ends there
+    browser.driver.findElement(By.id("audit-next")).click();
+    browser.textIn("#audit-page", "Page 2");
+    browser.waiting().until(d -> browser.all("#audit-rows tr[data-sequence]").size() == total - 25);
+    assertThat(sequences()).isEqualTo(all.subList(25, total));
+    assertThat(browser.driver.findElement(By.id("audit-next")).isEnabled()).isFalse();
+
+    // and Previous brings the first page back
+    browser.driver.findElement(By.id("audit-prev")).click();
+    browser.textIn("#audit-page", "Page 1");
+    browser.waiting().until(d -> browser.all("#audit-rows tr[data-sequence]").size() == 25);
+    assertThat(sequences()).isEqualTo(all.subList(0, 25));
+  }
+
+  @Test
+  void approval_leftUntilItExpires_saysItExpiredAndOffersNoButtons(@TempDir Path shortData) {
+    // given a server whose approvals expire after two seconds, and a send left waiting there
+    Map<String, String> env = TestServer.sandboxEnv(shortData);
+    env.put("NEXUS_APPROVAL_TTL", "2");
+    try (TestServer hasty = TestServer.start(env, fakes)) {
+      String at = "http://localhost:" + hasty.server.port();
+      String member = hasty.token("otto@example.com", null, null);
+      hasty.connect(member, "gmail");
+      String conversation = hasty.newConversation(member);
+      JsonNode turn =
+          hasty.chat(member, conversation, "Send an email to late@example.com saying hi");
+      String approvalId = turn.get("pending").get(0).asText();
+      waitPast(hasty, member, approvalId);
+
+      // when he reopens the conversation
+      signIn(at, "otto@example.com", null, "member");
+      browser.visible("#conversation-list button").click();
+
+      // then the card says it expired, without buttons, and so does the tool line
+      WebElement card = browser.visible("article.approval[data-approval='" + approvalId + "']");
+      browser.waiting().until(d -> "expired".equals(card.getAttribute("data-status")));
+      assertThat(card.findElement(By.cssSelector(".state")).getText())
+          .isEqualTo("Expired; nothing was run");
+      assertThat(card.findElements(By.cssSelector("button[data-decision]"))).isEmpty();
+      assertThat(browser.visible("details.tool[data-tool='gmail_send'] .outcome").getText())
+          .isEqualTo("expired");
+
+      // and the approvals page lists it among the expired ones, saying the same
+      go("approvals");
+      new Select(browser.driver.findElement(By.id("approvals-status"))).selectByValue("expired");
+      WebElement listed =
+          browser.visible(
+              "#approvals-list article.approval[data-approval='"
+                  + approvalId
+                  + "'][data-status='expired']");
+      assertThat(listed.getText())
+          .contains("Expired; nothing was run")
+          .contains("late@example.com");
+      assertThat(listed.findElements(By.cssSelector("button[data-decision]"))).isEmpty();
+    }
+  }
+
+  /** Waits until the approval's expiry has passed by the server's own account. */
+  private static void waitPast(TestServer server, String token, String approvalId) {
+    browser
+        .waiting()
+        .until(
+            d ->
+                server
+                    .get("/api/approvals?status=expired", token)
+                    .json()
+                    .get("approvals")
+                    .findValues("id")
+                    .stream()
+                    .anyMatch(id -> id.asText().equals(approvalId)));
+  }
+
+  private static List<Long> sequences() {
+    return browser.all("#audit-rows tr[data-sequence]").stream()
+        .map(r -> Long.parseLong(r.getAttribute("data-sequence")))
+        .toList();
+  }
+
+  private static String browserToken() {
+    return (String) browser.driver.executeScript("return sessionStorage.getItem('nexus.token');");
   }
 
   @Test
