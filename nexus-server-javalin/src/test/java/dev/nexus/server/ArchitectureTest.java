@@ -2,11 +2,21 @@ package dev.nexus.server;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.Dependency;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchRule;
+import dev.nexus.misplaced.MisplacedWiring;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -22,6 +32,11 @@ class ArchitectureTest {
           "dev.nexus.vault..",
           "dev.nexus.connectors.gmail..",
           "dev.nexus.connectors.notion..");
+
+  /** The packages allowed to combine adapters: the composition root and the test tooling. */
+  private static final String[] COMBINERS = {
+    "dev.nexus.server..", "dev.nexus.testkit..", "dev.nexus.bench.."
+  };
 
   private static JavaClasses production;
 
@@ -89,5 +104,61 @@ class ArchitectureTest {
           .because("an adapter depends on nexus-core and its own client only")
           .check(production);
     }
+  }
+
+  @Test
+  void onlyTheServerTestkitAndBench_dependOnSeveralAdapters() {
+    severalAdaptersRule().check(production);
+  }
+
+  @Test
+  void severalAdaptersRule_failsForAClassElsewhereThatCombinesTwoAdapters() {
+    JavaClasses classes =
+        new ClassFileImporter().importClasses(MisplacedWiring.class, Wiring.class);
+
+    assertThat(adaptersOf(classes.get(Wiring.class))).hasSizeGreaterThanOrEqualTo(2);
+    assertThat(adaptersOf(classes.get(MisplacedWiring.class)))
+        .containsExactly("dev.nexus.authz", "dev.nexus.vault");
+    assertThatThrownBy(() -> severalAdaptersRule().check(classes))
+        .isInstanceOf(AssertionError.class)
+        .hasMessageContaining(MisplacedWiring.class.getName())
+        .hasMessageNotContaining("<" + Wiring.class.getName() + ">");
+  }
+
+  /** Classes touching two or more adapters (their own counts) live where wiring belongs. */
+  private static ArchRule severalAdaptersRule() {
+    return classes()
+        .that(dependOnSeveralAdapters())
+        .should()
+        .resideInAnyPackage(COMBINERS)
+        .allowEmptyShould(true)
+        .because("only the server wires adapters together (the testkit and bench do for tests)");
+  }
+
+  private static DescribedPredicate<JavaClass> dependOnSeveralAdapters() {
+    return new DescribedPredicate<>("depend on two or more adapters") {
+      @Override
+      public boolean test(JavaClass javaClass) {
+        return adaptersOf(javaClass).size() >= 2;
+      }
+    };
+  }
+
+  /** The adapters (by root package) a class belongs to or depends on directly. */
+  private static Set<String> adaptersOf(JavaClass javaClass) {
+    Set<String> adapters = new TreeSet<>();
+    adapterOf(javaClass).ifPresent(adapters::add);
+    for (Dependency dependency : javaClass.getDirectDependenciesFromSelf()) {
+      adapterOf(dependency.getTargetClass()).ifPresent(adapters::add);
+    }
+    return adapters;
+  }
+
+  private static Optional<String> adapterOf(JavaClass javaClass) {
+    String name = javaClass.getPackageName();
+    return ADAPTERS.stream()
+        .map(pattern -> pattern.substring(0, pattern.length() - 2))
+        .filter(root -> name.equals(root) || name.startsWith(root + "."))
+        .findFirst();
   }
 }
