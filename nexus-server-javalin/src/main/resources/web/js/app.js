@@ -146,7 +146,7 @@ async function openConversation(id) {
         box.append(line);
         const approval = approvals.get(call.id);
         if (approval) {
-          const card = approvalCard(approval, decide, state.connections);
+          const card = approvalCard(approval, decide, state.connections, state.me.user);
           box.append(card);
           // The card's status counts a pending approval past its expiry as expired.
           if (card.dataset.status === 'denied' || card.dataset.status === 'expired') {
@@ -192,10 +192,15 @@ function bubble(role, text) {
     el('div', { class: 'text' }, text));
 }
 
+/** The account a tool acts on: the connection's label (a mailbox address, a workspace name). */
 function accountFor(tool) {
   const provider = tool.split('_')[0];
   const c = state.connections.find((x) => x.provider === provider);
-  return c && c.account ? c.account : provider;
+  if (c && c.account) {
+    return c.account;
+  }
+  const name = { gmail: 'Gmail', notion: 'Notion' }[provider] || provider;
+  return `your ${name} account`;
 }
 
 function toolLine(call) {
@@ -272,7 +277,7 @@ async function runTurn(path, body) {
         if (line) {
           setToolOutcome(line, 'waiting for your approval');
         }
-        box.append(approvalCard(data, decide, state.connections));
+        box.append(approvalCard(data, decide, state.connections, state.me.user));
       } else if (name === 'done') {
         if (data.conversation) {
           state.conversation = data.conversation;
@@ -386,7 +391,7 @@ async function loadApprovals() {
     list.append(el('p', { class: 'empty' }, `No ${status.replace('_', ' ')} approvals.`));
   }
   for (const a of approvals) {
-    list.append(approvalCard(a, decide, state.connections));
+    list.append(approvalCard(a, decide, state.connections, state.me.user));
   }
 }
 

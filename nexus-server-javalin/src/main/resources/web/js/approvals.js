@@ -38,11 +38,25 @@ function field(label, value, long) {
     long ? el('pre', { class: 'body' }, list(value)) : list(value))];
 }
 
-function fieldsFor(tool, args, connections) {
+/**
+ * The mailbox a send goes from. The viewer's own connections say so only for their own calls; a
+ * manager deciding someone else's call is told whose account it is.
+ */
+function sender(approval, connections, viewer) {
+  const requester = approval.requester || '';
+  if (viewer && requester !== viewer) {
+    return `the connected Gmail account of ${requester.replace(/^sandbox\|/, '')}`;
+  }
+  const gmail = connections.find((c) => c.provider === 'gmail');
+  return gmail && gmail.account ? gmail.account : 'your connected Gmail account';
+}
+
+function fieldsFor(approval, connections, viewer) {
+  const tool = approval.call.tool;
+  const args = approval.call.arguments || {};
   if (tool === 'gmail_send' || tool === 'gmail_create_draft') {
-    const gmail = connections.find((c) => c.provider === 'gmail');
     return [
-      ...field('From', gmail && gmail.account ? gmail.account : 'your connected Gmail account'),
+      ...field('From', sender(approval, connections, viewer)),
       ...field('To', args.to),
       ...field('Cc', args.cc),
       ...field('Bcc', args.bcc),
@@ -83,8 +97,11 @@ export function decorateApproval(card, approval) {
   }
 }
 
-/** A card for one approval; onDecide(approval, 'approve' | 'deny', card) is called on a click. */
-export function approvalCard(approval, onDecide, connections) {
+/**
+ * A card for one approval; onDecide(approval, 'approve' | 'deny', card) is called on a click.
+ * connections and viewer (the signed-in user id) are the viewer's own.
+ */
+export function approvalCard(approval, onDecide, connections, viewer) {
   const call = approval.call;
   const card = el('article', {
     class: 'card approval', 'data-approval': approval.id, 'data-tool': call.tool, 'data-call': call.id,
@@ -93,7 +110,7 @@ export function approvalCard(approval, onDecide, connections) {
   el('h2', {}, TITLES[call.tool] || `Run ${call.tool}?`),
   el('p', { class: 'meta' }, `${call.tool} · ${approval.risk} · requested by `
     + `${approval.requester.replace(/^sandbox\|/, '')} · expires ${formatTime(approval.expires_at)}`),
-  el('dl', { class: 'what' }, ...fieldsFor(call.tool, call.arguments || {}, connections || [])),
+  el('dl', { class: 'what' }, ...fieldsFor(approval, connections || [], viewer)),
   el('p', { class: 'state', role: 'status' }));
   const approve = el('button', { type: 'button', class: 'primary', 'data-decision': 'approve' }, 'Approve');
   const deny = el('button', { type: 'button', class: 'danger', 'data-decision': 'deny' }, 'Deny');

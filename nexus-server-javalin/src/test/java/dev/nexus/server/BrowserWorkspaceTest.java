@@ -341,13 +341,16 @@ class BrowserWorkspaceTest {
     Mailbox mailbox = mailboxOfMember(member);
     int sentBefore = mailbox.sent().size();
 
-    // when a manager of globex opens the approvals page
+    // when a manager of globex, with a mailbox of her own, opens the approvals page
+    nexus.connect(nexus.token("katherine@example.com", "globex", "manager"), "gmail");
     signIn("katherine@example.com", "globex", "manager");
     go("approvals");
 
     // then the member's pending call is listed with exactly what will be sent
     WebElement card = browser.visible("article.approval[data-approval='" + approvalId + "']");
     assertThat(card.getText()).contains("hedy@example.com");
+    assertThat(card.findElement(By.cssSelector("dd[data-field='from']")).getText())
+        .isEqualTo("the connected Gmail account of hedy@example.com");
     assertThat(card.findElement(By.cssSelector("dd[data-field='to']")).getText())
         .isEqualTo("team@example.com");
     assertThat(card.findElement(By.cssSelector("dd[data-field='body']")).getText())
@@ -363,6 +366,7 @@ class BrowserWorkspaceTest {
 
     // and the executed list shows it as decided, without buttons
     new Select(browser.driver.findElement(By.id("approvals-status"))).selectByValue("executed");
+    browser.waiting().until(ExpectedConditions.stalenessOf(card));
     WebElement done =
         browser.visible(
             "article.approval[data-approval='" + approvalId + "'][data-status='executed']");
