@@ -41,8 +41,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,6 +91,10 @@ public final class Auth0Authenticator implements Authenticator {
   private final Authorizer authorizer;
   private final PersonalOrganizations personalOrganizations;
   private final Clock clock;
+  private final Map<String, KeyVerifier> verifiers = new ConcurrentHashMap<>();
+
+  /** A published key and the verifier built from it. */
+  private record KeyVerifier(Jwk jwk, JWTVerifier verifier) {}
 
   /**
    * An authenticator reading the tenant's keys through {@code keys}.
@@ -157,13 +163,13 @@ public final class Auth0Authenticator implements Authenticator {
       return refused("the token names no signing key");
     }
 
-    Optional<RSAPublicKey> key = signingKey(unverified.getKeyId());
-    if (key.isEmpty()) {
+    Optional<JWTVerifier> verifier = verifierFor(unverified.getKeyId());
+    if (verifier.isEmpty()) {
       return refused("the token is signed by a key the tenant does not publish");
     }
     DecodedJWT verified;
     try {
-      verified = verifier(key.get()).verify(unverified);
+      verified = verifier.get().verify(unverified);
     } catch (JWTVerificationException e) {
       return refused(reasonFor(e));
     }
@@ -258,14 +264,25 @@ public final class Auth0Authenticator implements Authenticator {
     return Optional.ofNullable(best);
   }
 
-  private Optional<RSAPublicKey> signingKey(String keyId) {
+  /**
+   * The verifier for tokens signed by the tenant's key {@code keyId}. Building one parses the key,
+   * so verifiers are kept per published key and rebuilt when the key set hands out a different key
+   * object (after it fetched the set again); ids the tenant does not publish are never kept.
+   */
+  private Optional<JWTVerifier> verifierFor(String keyId) {
     long started = System.nanoTime();
     try {
       Jwk jwk = keys.get(keyId);
+      KeyVerifier known = verifiers.get(keyId);
+      if (known != null && known.jwk() == jwk) {
+        return Optional.of(known.verifier());
+      }
       if (!(jwk.getPublicKey() instanceof RSAPublicKey rsa)) {
         return Optional.empty();
       }
-      return Optional.of(rsa);
+      JWTVerifier verifier = verifier(rsa);
+      verifiers.put(keyId, new KeyVerifier(jwk, verifier));
+      return Optional.of(verifier);
     } catch (NetworkException e) {
       LOG.debug("auth0 jwks fetch failed after {} ms", elapsedMillis(started));
       throw new RetriableException(

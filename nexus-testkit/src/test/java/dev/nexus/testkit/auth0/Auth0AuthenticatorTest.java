@@ -414,4 +414,58 @@ class Auth0AuthenticatorTest {
     assertThat(tenant.roleClaimName()).isEmpty();
     assertThat(Map.of("leeway", tenant.leeway())).containsEntry("leeway", Duration.ofSeconds(30));
   }
+
+  @Test
+  void authenticate_afterTheKeySetHandsOutAnotherKeyUnderTheSameId_usesTheNewKey()
+      throws Exception {
+    grant(ALICE, Role.MEMBER, ACME);
+    java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    java.security.interfaces.RSAPublicKey replacement =
+        (java.security.interfaces.RSAPublicKey) generator.generateKeyPair().getPublic();
+    java.util.concurrent.atomic.AtomicReference<java.security.interfaces.RSAPublicKey> published =
+        new java.util.concurrent.atomic.AtomicReference<>(auth0.publicKey());
+    com.auth0.jwk.JwkProvider switching = kid -> jwk(kid, published.get());
+    Auth0Authenticator rotating =
+        new Auth0Authenticator(
+            policy,
+            switching,
+            model,
+            new PersonalOrganizations(model, model, directory, audit, clock),
+            clock);
+    String token = alice().sign();
+    assertThat(rotating.authenticate(Credential.bearer(token)))
+        .isInstanceOf(AuthenticationResult.Authenticated.class);
+
+    published.set(replacement);
+
+    assertThat(rotating.authenticate(Credential.bearer(token)))
+        .isInstanceOfSatisfying(
+            AuthenticationResult.Refused.class,
+            refused -> assertThat(refused.reason()).contains("signature"));
+  }
+
+  /** A JWK of {@code key} under {@code kid}, as a key set would publish it. */
+  private static com.auth0.jwk.Jwk jwk(String kid, java.security.interfaces.RSAPublicKey key) {
+    java.util.Base64.Encoder url = java.util.Base64.getUrlEncoder().withoutPadding();
+    return com.auth0.jwk.Jwk.fromValues(
+        Map.of(
+            "kid",
+            kid,
+            "kty",
+            "RSA",
+            "alg",
+            "RS256",
+            "use",
+            "sig",
+            "n",
+            url.encodeToString(unsigned(key.getModulus())),
+            "e",
+            url.encodeToString(unsigned(key.getPublicExponent()))));
+  }
+
+  private static byte[] unsigned(java.math.BigInteger value) {
+    byte[] bytes = value.toByteArray();
+    return bytes[0] == 0 ? java.util.Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
+  }
 }
