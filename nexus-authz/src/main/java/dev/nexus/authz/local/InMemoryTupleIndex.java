@@ -26,6 +26,9 @@ import java.util.function.IntConsumer;
  *
  * An object is usually one table slot, one entry and one record: three cache misses. Entries that
  * no tuple names any more are freed. Not thread-safe.
+ *
+ * <p>Limitations: the arrays never shrink, a freed block is reused only for one of the same size,
+ * and a set that grew past the inline limit keeps its own block until it is empty.
  */
 public final class InMemoryTupleIndex implements TupleIndex, TupleView {
 
