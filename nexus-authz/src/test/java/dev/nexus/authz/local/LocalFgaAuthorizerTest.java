@@ -74,6 +74,17 @@ class LocalFgaAuthorizerTest {
   }
 
   @Test
+  void check_usersetOfAnObjectWithoutTuples_holdsOnlyForThatObject() {
+    // Neither group has a tuple, so neither is in the index: they must still not be confused.
+    write("user:anne", "member", "group:other");
+
+    assertThat(check("group:quiet#member", "member", "group:quiet")).isTrue();
+    assertThat(check("group:quiet#member", "member", "group:silent")).isFalse();
+    assertThat(check("group:quiet#member", "member", "group:other")).isFalse();
+    assertThat(check("group:other#member", "member", "group:quiet")).isFalse();
+  }
+
+  @Test
   void check_nestedGroups_areFollowed() {
     write("group:eng#member", "viewer", "document:1");
     write("group:backend#member", "member", "group:eng");
