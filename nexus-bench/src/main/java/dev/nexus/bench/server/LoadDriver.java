@@ -697,6 +697,9 @@ public final class LoadDriver {
       CountDownLatch first = new CountDownLatch(streams.size());
       CountDownLatch finished = new CountDownLatch(streams.size());
       AtomicInteger completedOk = new AtomicInteger();
+      AtomicInteger failed = new AtomicInteger();
+      java.util.concurrent.atomic.AtomicReference<String> firstFailure =
+          new java.util.concurrent.atomic.AtomicReference<>();
       long openStart = System.nanoTime();
       for (String[] s : streams) {
         HttpRequest request =
@@ -714,6 +717,8 @@ public final class LoadDriver {
             .whenComplete(
                 (r, e) -> {
                   if (e != null) {
+                    failed.incrementAndGet();
+                    firstFailure.compareAndSet(null, e.toString());
                     finished.countDown();
                   }
                 });
@@ -726,6 +731,13 @@ public final class LoadDriver {
               ? "all " + streams.size()
               : (streams.size() - first.getCount()) + " of " + streams.size(),
           (System.nanoTime() - openStart) / 1e9);
+      if (failed.get() > 0) {
+        out.println(
+            "  "
+                + failed.get()
+                + " stream requests failed before an answer, the first with "
+                + firstFailure.get());
+      }
       out.println("  with the streams open: " + status(pid));
       Thread.sleep(3_000);
       out.println("  3 s later, still open: " + status(pid));
