@@ -5,6 +5,7 @@ import dev.nexus.core.conversation.ChatMessage.ToolResultMessage;
 import dev.nexus.core.tool.ToolResult;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * Frames tool output for the model as delimited, untrusted data. The content is capped, and any
@@ -15,6 +16,9 @@ final class UntrustedOutput {
 
   static final String OPEN = "<tool-output";
   static final String CLOSE = "</tool-output>";
+
+  /** The frame's tags in any case, opening or closing. */
+  private static final Pattern TAG = Pattern.compile("(?i)<(/?)tool-output");
 
   private UntrustedOutput() {}
 
@@ -56,6 +60,6 @@ final class UntrustedOutput {
   }
 
   private static String neutralise(String content) {
-    return content.replaceAll("(?i)<(/?)tool-output", "<$1tool_output");
+    return TAG.matcher(content).replaceAll("<$1tool_output");
   }
 }
