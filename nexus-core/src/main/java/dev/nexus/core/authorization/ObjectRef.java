@@ -1,7 +1,6 @@
 package dev.nexus.core.authorization;
 
 import dev.nexus.core.error.InvalidInputException;
-import java.util.regex.Pattern;
 
 /**
  * An object of the authorization model, written {@code type:id} (for example {@code
@@ -9,18 +8,53 @@ import java.util.regex.Pattern;
  */
 public record ObjectRef(String type, String id) {
 
-  private static final Pattern TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
-  private static final Pattern ID = Pattern.compile("[^\\s#:]{1,256}");
+  private static final int MAX_TYPE_LENGTH = 64;
+  private static final int MAX_ID_LENGTH = 256;
 
   public ObjectRef {
-    if (type == null || !TYPE.matcher(type).matches()) {
+    // Checked by hand rather than by regular expression: every authorization check builds these.
+    if (type == null || !isType(type)) {
       throw new InvalidInputException(
           "object type must be 1 to 64 letters, digits, _ or -, starting with a letter");
     }
-    if (id == null || !ID.matcher(id).matches()) {
+    if (id == null || !isId(id)) {
       throw new InvalidInputException(
           "object id must be 1 to 256 characters without white space, '#' or ':'");
     }
+  }
+
+  /** An ASCII letter, then up to 63 ASCII letters, digits, {@code _} or {@code -}. */
+  private static boolean isType(String type) {
+    int length = type.length();
+    if (length == 0 || length > MAX_TYPE_LENGTH || !isAsciiLetter(type.charAt(0))) {
+      return false;
+    }
+    for (int i = 1; i < length; i++) {
+      char c = type.charAt(i);
+      if (!isAsciiLetter(c) && !(c >= '0' && c <= '9') && c != '_' && c != '-') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** 1 to 256 characters (code points), none of them ASCII white space, '#' or ':'. */
+  private static boolean isId(String id) {
+    int length = id.length();
+    if (length == 0 || (length > MAX_ID_LENGTH && id.codePointCount(0, length) > MAX_ID_LENGTH)) {
+      return false;
+    }
+    for (int i = 0; i < length; i++) {
+      char c = id.charAt(i);
+      if (c == ' ' || (c >= '\t' && c <= '\r') || c == '#' || c == ':') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static boolean isAsciiLetter(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
   }
 
   public static ObjectRef of(String type, String id) {

@@ -416,12 +416,8 @@ public final class NexusServer implements AutoCloseable {
     metrics
         .timer("nexus.http.server.duration", "method", method, "route", route, "status", status)
         .record(nanos, TimeUnit.NANOSECONDS);
-    LOG.info(
-        "{} {} -> {} in {} ms",
-        method,
-        route,
-        status,
-        String.format(Locale.ROOT, "%.1f", milliseconds));
+    long tenths = Math.round(milliseconds * 10.0);
+    LOG.info("{} {} -> {} in {}.{} ms", method, route, status, tenths / 10, tenths % 10);
     try {
       observer.answered(method, route, ctx.statusCode(), nanos);
     } catch (RuntimeException e) {
