@@ -69,6 +69,9 @@ import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +87,7 @@ public final class NexusServer implements AutoCloseable {
   private static final String PRINCIPAL = "nexus.principal";
   private static final String API_KEY_HEADER = "X-Gemini-Api-Key";
   private static final int MAX_MESSAGE_CHARS = 16_000;
+  private static final int ACCEPT_QUEUE_SIZE = 1_024;
 
   private final Components components;
   private final ServerSettings settings;
@@ -214,6 +218,23 @@ public final class NexusServer implements AutoCloseable {
     QueuedThreadPool threads = new QueuedThreadPool(1_200, 8, 60_000);
     threads.setName("nexus-http");
     config.jetty.threadPool = threads;
+    // The JDK's default listen backlog is 50: a burst of connections (a page of streams, many
+    // clients at once) overflows it on a busy machine, and the kernel then drops connections the
+    // clients believe are open. Javalin creates its connector when the server starts, so the
+    // queue is sized then.
+    config.jetty.modifyServer(
+        server ->
+            server.addEventListener(
+                new LifeCycle.Listener() {
+                  @Override
+                  public void lifeCycleStarting(LifeCycle event) {
+                    for (Connector connector : server.getConnectors()) {
+                      if (connector instanceof ServerConnector serverConnector) {
+                        serverConnector.setAcceptQueueSize(ACCEPT_QUEUE_SIZE);
+                      }
+                    }
+                  }
+                }));
     config.staticFiles.add(
         staticFiles -> {
           staticFiles.hostedPath = "/";
