@@ -326,8 +326,7 @@ public final class AgentRuntime {
     Instant now = clock.instant();
     int changed = 0;
     for (Approval approval : approvals.list(organization, ApprovalStatus.APPROVED)) {
-      Instant since = approval.decidedAt() == null ? approval.createdAt() : approval.decidedAt();
-      if (!now.isBefore(since.plus(settings.executionTimeout())) && abandon(approval, now)) {
+      if (pastExecutionTimeout(approval, now) && abandon(approval, now)) {
         changed++;
       }
     }
@@ -337,8 +336,7 @@ public final class AgentRuntime {
       }
     }
     for (Approval approval : approvals.list(organization, ApprovalStatus.EXECUTING)) {
-      Instant since = approval.decidedAt() == null ? approval.createdAt() : approval.decidedAt();
-      if (!now.isBefore(since.plus(settings.executionTimeout()))) {
+      if (pastExecutionTimeout(approval, now)) {
         Optional<Approval> unknown =
             approvals.transition(
                 organization,
@@ -361,6 +359,12 @@ public final class AgentRuntime {
       }
     }
     return changed;
+  }
+
+  /** Whether the approval was decided (or, undecided, created) an execution timeout ago. */
+  private boolean pastExecutionTimeout(Approval approval, Instant now) {
+    Instant since = approval.decidedAt() == null ? approval.createdAt() : approval.decidedAt();
+    return !now.isBefore(since.plus(settings.executionTimeout()));
   }
 
   /** Ends an approved call that was never started: it is claimed, then failed, never run. */

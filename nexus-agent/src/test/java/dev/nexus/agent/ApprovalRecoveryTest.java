@@ -73,6 +73,19 @@ class ApprovalRecoveryTest {
     return agent.chat(alice, conversation.id(), "Send", events::add).pending().get(0);
   }
 
+  /** Moves the approval to approved the way a node does just before it marks it executing. */
+  private void approveWithoutStarting(ApprovalId id) {
+    approvals.transition(
+        alice.organization(),
+        id,
+        new ApprovalTransition(
+            ApprovalStatus.PENDING,
+            ApprovalStatus.APPROVED,
+            alice.user(),
+            fx.clock().instant(),
+            null));
+  }
+
   private List<ToolResultMessage> results(Conversation conversation) {
     List<ChatMessage> messages =
         conversations.find(alice.organization(), conversation.id()).orElseThrow().messages();
@@ -87,15 +100,7 @@ class ApprovalRecoveryTest {
     Conversation conversation = agent.startConversation(alice, "t");
     ApprovalId id = parkASend(conversation);
     // A node approved the call and stopped before marking it as executing.
-    approvals.transition(
-        alice.organization(),
-        id,
-        new ApprovalTransition(
-            ApprovalStatus.PENDING,
-            ApprovalStatus.APPROVED,
-            alice.user(),
-            fx.clock().instant(),
-            null));
+    approveWithoutStarting(id);
     fx.clock().advance(Duration.ofMinutes(6));
 
     int changed = agent.sweep(alice.organization());
@@ -118,15 +123,7 @@ class ApprovalRecoveryTest {
   void approvedAndStartingNow_isLeftAloneBySweep() {
     Conversation conversation = agent.startConversation(alice, "t");
     ApprovalId id = parkASend(conversation);
-    approvals.transition(
-        alice.organization(),
-        id,
-        new ApprovalTransition(
-            ApprovalStatus.PENDING,
-            ApprovalStatus.APPROVED,
-            alice.user(),
-            fx.clock().instant(),
-            null));
+    approveWithoutStarting(id);
 
     int changed = agent.sweep(alice.organization());
 

@@ -13,14 +13,12 @@ import dev.nexus.core.identity.UserId;
 import dev.nexus.core.tool.RiskClass;
 import dev.nexus.core.tool.ToolCall;
 import dev.nexus.core.tool.ToolCallId;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import org.jdbi.v3.core.ConnectionException;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -166,45 +164,33 @@ public final class JdbiApprovalStore implements ApprovalStore {
     // transaction. The decision columns change only when the move leaves pending; the outcome
     // only when one is given.
     String sql =
-        "SELECT set_config('"
-            + VaultDatabase.ORGANIZATION_SETTING
-            + "', ?, true); UPDATE approval SET status = ?"
+        "UPDATE approval SET status = ?"
             + (decision ? ", decided_by = ?, decided_at = ?, decided_at_nanos = ?" : "")
             + (transition.outcome() != null ? ", outcome = ?" : "")
             + " WHERE organization_id = ? AND id = ? AND status = ? RETURNING "
             + COLUMNS;
-    return Failures.translate(
+    return Tenancy.inOneRoundTrip(
+        jdbi,
+        organization,
         "moving an approval",
-        () ->
-            jdbi.withHandle(
-                handle -> {
-                  try (PreparedStatement statement = handle.getConnection().prepareStatement(sql)) {
-                    int i = 1;
-                    statement.setString(i++, organization.value());
-                    statement.setString(i++, transition.to().name());
-                    if (decision) {
-                      statement.setString(
-                          i++, transition.actor() == null ? null : transition.actor().value());
-                      statement.setObject(i++, Instants.timestamp(transition.at()));
-                      statement.setInt(i++, Instants.nanos(transition.at()));
-                    }
-                    if (transition.outcome() != null) {
-                      statement.setString(i++, transition.outcome());
-                    }
-                    statement.setString(i++, organization.value());
-                    statement.setString(i++, id.value());
-                    statement.setString(i, transition.from().name());
-                    statement.execute();
-                    if (!statement.getMoreResults()) {
-                      throw new IllegalStateException("the approval update returned no result");
-                    }
-                    try (ResultSet row = statement.getResultSet()) {
-                      return row.next() ? Optional.of(read(row)) : Optional.<Approval>empty();
-                    }
-                  } catch (SQLException e) {
-                    throw new ConnectionException(e);
-                  }
-                }));
+        sql,
+        statement -> {
+          int i = 2;
+          statement.setString(i++, transition.to().name());
+          if (decision) {
+            statement.setString(
+                i++, transition.actor() == null ? null : transition.actor().value());
+            statement.setObject(i++, Instants.timestamp(transition.at()));
+            statement.setInt(i++, Instants.nanos(transition.at()));
+          }
+          if (transition.outcome() != null) {
+            statement.setString(i++, transition.outcome());
+          }
+          statement.setString(i++, organization.value());
+          statement.setString(i++, id.value());
+          statement.setString(i, transition.from().name());
+        },
+        row -> row.next() ? Optional.of(read(row)) : Optional.<Approval>empty());
   }
 
   private static Approval read(ResultSet row) throws SQLException {

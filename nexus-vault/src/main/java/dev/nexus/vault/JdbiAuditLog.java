@@ -35,11 +35,6 @@ public final class JdbiAuditLog implements AuditLog {
       "sequence, at, at_nanos, actor_id, action, target, details, previous_hash, hash";
 
   /**
-   * One round trip: scope the implicit transaction to the organization, then one statement that
-   * creates or advances the head (locking it, which serializes appends of one organization only for
-   * this statement), hashes the new record in the database and inserts it.
-   */
-  /**
    * One statement that creates or advances the organization's head (locking it, which serializes
    * appends of one organization only for this statement), hashes the new record in the database and
    * inserts it; sent in one round trip behind the organization's setting.
