@@ -566,12 +566,13 @@ public final class AgentRuntime {
       Principal principal, Transcript transcript, Consumer<AgentEvent> events) {
     ConversationId id = transcript.id();
     int writes = writesSinceLastUserMessage(principal, transcript);
+    // What the model is offered is decided once per turn; every call it makes is still authorized
+    // on its own by the guard, so a role changed mid-turn cannot widen what runs.
+    List<ToolSpec> offered = visibleTools(principal);
     for (int step = 1; step <= settings.maxSteps(); step++) {
       ModelRequest request =
           new ModelRequest(
-              settings.systemPrompt(),
-              UntrustedOutput.framed(transcript.messages(), settings.maxToolOutputChars()),
-              visibleTools(principal));
+              settings.systemPrompt(), transcript.framed(settings.maxToolOutputChars()), offered);
       ModelResponse response;
       try {
         response = model.generate(request, delta -> events.accept(new TextDelta(delta)));
@@ -739,6 +740,7 @@ public final class AgentRuntime {
     private final OrganizationId organization;
     private final ConversationId id;
     private final List<ChatMessage> messages;
+    private final List<ChatMessage> framed = new ArrayList<>();
     private int stored;
 
     Transcript(Conversation conversation) {
@@ -754,6 +756,17 @@ public final class AgentRuntime {
 
     List<ChatMessage> messages() {
       return Collections.unmodifiableList(messages);
+    }
+
+    /**
+     * The messages as the model sees them ({@link UntrustedOutput#framed}); each message is framed
+     * once per turn, not once per model step.
+     */
+    List<ChatMessage> framed(int maxChars) {
+      for (int i = framed.size(); i < messages.size(); i++) {
+        framed.add(UntrustedOutput.framed(messages.get(i), maxChars));
+      }
+      return List.copyOf(framed);
     }
 
     void add(ChatMessage message) {

@@ -30,7 +30,8 @@ import java.util.Set;
 /**
  * One message in a {@link Mailbox}: its raw RFC 5322 bytes as sent or delivered, its id, thread and
  * labels, and the views Gmail's API gives of it (full, metadata, minimal, raw), built by parsing
- * the bytes with Jakarta Mail. Labels change; everything else is fixed. Thread-safe.
+ * the bytes with Jakarta Mail. Labels change; everything else is fixed, so the bytes are parsed
+ * once (and the full payload built once, on first use) instead of on every request. Thread-safe.
  */
 public final class StoredMessage {
 
@@ -44,6 +45,14 @@ public final class StoredMessage {
   private final Set<String> labels = Collections.synchronizedSet(new LinkedHashSet<>());
   private final String text;
   private final String messageIdHeader;
+  private final String snippet;
+  private final String baseType;
+
+  /** The top-level headers in order, each as {name, decoded value}. */
+  private final List<String[]> headers;
+
+  private final List<String> attachmentNames;
+  private volatile ObjectNode fullPayload;
 
   StoredMessage(String id, String threadId, byte[] raw, Instant internalDate, Set<String> labels) {
     this.id = id;
@@ -54,6 +63,12 @@ public final class StoredMessage {
     MimeMessage mime = mime();
     this.text = textOf(mime);
     this.messageIdHeader = headerOf(mime, "Message-ID");
+    this.snippet = snippetOf(text);
+    this.baseType = baseType(mime);
+    this.headers = List.copyOf(headersOf(mime));
+    List<String> names = new ArrayList<>();
+    collectNames(mime, names);
+    this.attachmentNames = List.copyOf(names);
   }
 
   public String id() {
@@ -71,7 +86,7 @@ public final class StoredMessage {
     return raw.clone();
   }
 
-  /** A fresh parse of the raw message. */
+  /** A fresh parse of the raw message, which the caller may change. */
   public MimeMessage mime() {
     try {
       return new MimeMessage(SESSION, new ByteArrayInputStream(raw));
@@ -105,7 +120,12 @@ public final class StoredMessage {
 
   /** The decoded value of the first header with this name, or empty text. */
   public String header(String name) {
-    return headerOf(mime(), name);
+    for (String[] header : headers) {
+      if (header[0].equalsIgnoreCase(name)) {
+        return header[1];
+      }
+    }
+    return "";
   }
 
   /** The text the search and the snippet see: the plain part, else the HTML part without tags. */
@@ -119,6 +139,10 @@ public final class StoredMessage {
 
   /** Gmail's snippet: about 200 characters of text, HTML-escaped as Gmail does. */
   String snippet() {
+    return snippet;
+  }
+
+  private static String snippetOf(String text) {
     String collapsed = text.replaceAll("\\s+", " ").strip();
     String cut = collapsed.length() > 200 ? collapsed.substring(0, 200) : collapsed;
     return cut.replace("&", "&amp;")
@@ -144,15 +168,29 @@ public final class StoredMessage {
       case "minimal" -> {}
       case "metadata" -> {
         ObjectNode payload = node.putObject("payload");
-        MimeMessage mime = mime();
         payload.put("partId", "");
-        payload.put("mimeType", baseType(mime));
+        payload.put("mimeType", baseType);
         payload.put("filename", "");
-        putHeaders(payload, mime, metadataHeaders);
+        ArrayNode list = payload.putArray("headers");
+        for (String[] header : headers) {
+          if (metadataHeaders.isEmpty()
+              || metadataHeaders.stream().anyMatch(h -> h.equalsIgnoreCase(header[0]))) {
+            list.addObject().put("name", header[0]).put("value", header[1]);
+          }
+        }
       }
-      default -> node.set("payload", part(json, mime(), ""));
+      default -> node.set("payload", fullPayload(json).deepCopy());
     }
     return node;
+  }
+
+  private ObjectNode fullPayload(ObjectMapper json) {
+    ObjectNode payload = fullPayload;
+    if (payload == null) {
+      payload = part(json, mime(), "");
+      fullPayload = payload;
+    }
+    return payload;
   }
 
   private static ObjectNode part(ObjectMapper json, Part part, String partId) {
@@ -161,7 +199,7 @@ public final class StoredMessage {
     node.put("mimeType", baseType(part));
     String filename = fileName(part);
     node.put("filename", filename);
-    putHeaders(node, part, List.of());
+    putHeaders(node, part);
     ObjectNode body = node.putObject("body");
     try {
       if (part.isMimeType("multipart/*")) {
@@ -191,22 +229,25 @@ public final class StoredMessage {
     return node;
   }
 
-  private static void putHeaders(ObjectNode node, Part part, List<String> only) {
-    ArrayNode headers = node.putArray("headers");
+  private static void putHeaders(ObjectNode node, Part part) {
+    ArrayNode list = node.putArray("headers");
+    for (String[] header : headersOf(part)) {
+      list.addObject().put("name", header[0]).put("value", header[1]);
+    }
+  }
+
+  private static List<String[]> headersOf(Part part) {
+    List<String[]> found = new ArrayList<>();
     try {
       Enumeration<Header> all = part.getAllHeaders();
       while (all.hasMoreElements()) {
         Header header = all.nextElement();
-        if (!only.isEmpty() && only.stream().noneMatch(h -> h.equalsIgnoreCase(header.getName()))) {
-          continue;
-        }
-        ObjectNode entry = headers.addObject();
-        entry.put("name", header.getName());
-        entry.put("value", decode(header.getValue()));
+        found.add(new String[] {header.getName(), decode(header.getValue())});
       }
     } catch (MessagingException e) {
       throw new IllegalStateException("a stored message's headers no longer parse", e);
     }
+    return found;
   }
 
   private static String decode(String value) {
@@ -295,9 +336,7 @@ public final class StoredMessage {
 
   /** Attachment file names, in order. */
   public List<String> attachmentNames() {
-    List<String> names = new ArrayList<>();
-    collectNames(mime(), names);
-    return names;
+    return attachmentNames;
   }
 
   private static void collectNames(Part part, List<String> names) {
