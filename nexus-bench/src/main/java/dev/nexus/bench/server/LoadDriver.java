@@ -67,6 +67,7 @@ public final class LoadDriver {
       int maxPacedTurns,
       Duration pacedCap,
       Duration sseCap,
+      Duration pacedWarmup,
       int streams,
       String holdJvmFlags,
       Path serverJar,
@@ -91,6 +92,7 @@ public final class LoadDriver {
           Integer.parseInt(a.getOrDefault("pacedTurns", "3000")),
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("pacedSeconds", "30"))),
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("sseSeconds", "20"))),
+          Duration.ofSeconds(Long.parseLong(a.getOrDefault("pacedWarmupSeconds", "20"))),
           Integer.parseInt(a.getOrDefault("streams", "1000")),
           a.getOrDefault("holdJvmFlags", "-Xms64m -Xmx256m -Xss256k -XX:+UseSerialGC"),
           Path.of(a.getOrDefault("jar", "nexus-server-javalin/target/nexus-server.jar")),
@@ -205,6 +207,7 @@ public final class LoadDriver {
     Components components = timings.wrap(Wiring.assemble(settings));
     NexusServer server = NexusServer.start(components, settings, timings.observer());
     Javalin bare = null;
+    BackgroundWork background = null;
     Queue<Long> bareServerNanos = new ConcurrentLinkedQueue<>();
     try {
       VaultDatabase database =
@@ -214,6 +217,7 @@ public final class LoadDriver {
               .findFirst()
               .orElseThrow();
       bare = startBare(database, bareServerNanos);
+      background = BackgroundWork.watch(database.jdbi());
       URI base = URI.create("http://127.0.0.1:" + server.port());
       URI bareUri = URI.create("http://127.0.0.1:" + bare.port() + "/bare");
 
@@ -263,6 +267,8 @@ public final class LoadDriver {
 
       double rate = Math.max(1, config.pacedLoad() * saturatedTurns.perSecond());
       long period = (long) (users.size() / rate * 1e9);
+      warmUp(background, "paced warm-up turns", users, period, u -> turn(base, u, timings));
+      long pacedStart = System.nanoTime();
       Phase pacedTurns =
           run(
               "paced turns",
@@ -271,7 +277,10 @@ public final class LoadDriver {
               config.pacedCap(),
               period,
               u -> turn(base, u, timings));
+      out.println("    besides the load: " + background.between(pacedStart, System.nanoTime()));
+      warmUp(background, "paced warm-up bare", users, period, u -> bare(bareUri));
       bareServerNanos.clear();
+      long bareStart = System.nanoTime();
       Phase pacedBare =
           run(
               "paced bare",
@@ -280,11 +289,16 @@ public final class LoadDriver {
               config.pacedCap(),
               period,
               u -> bare(bareUri));
+      out.println("    besides the load: " + background.between(bareStart, System.nanoTime()));
 
       long[] pacedBareServer = bareServerNanos.stream().mapToLong(Long::longValue).toArray();
       timings.stampDeltas(true);
+      List<Long> discarded = java.util.Collections.synchronizedList(new ArrayList<>());
+      warmUp(
+          background, "paced warm-up SSE turns", users, period, u -> sseTurn(base, u, discarded));
       timings.drainRelays();
       List<Long> relays = java.util.Collections.synchronizedList(new ArrayList<>());
+      long sseStart = System.nanoTime();
       Phase sse =
           run(
               "paced SSE turns",
@@ -294,6 +308,7 @@ public final class LoadDriver {
               period,
               u -> sseTurn(base, u, relays));
       timings.stampDeltas(false);
+      out.println("    besides the load: " + background.between(sseStart, System.nanoTime()));
       List<Long> serverRelays = timings.drainRelays();
       return new InProcess(
           saturatedTurns,
@@ -307,11 +322,32 @@ public final class LoadDriver {
           sse.samples().size(),
           sse.errors());
     } finally {
+      if (background != null) {
+        background.close();
+      }
       if (bare != null) {
         bare.stop();
       }
       server.close();
     }
+  }
+
+  /**
+   * Before a paced phase: the same requests at the same rate for {@code pacedWarmup}, not measured.
+   * Right after the saturated phases the JIT compilers were seen compiling about one core's worth
+   * for some 15 s (JFR's compilation and deoptimization events), and the paced latencies were
+   * raised until they stopped; {@code pacedWarmupSeconds=0} skips the warm-up.
+   */
+  private void warmUp(
+      BackgroundWork background, String name, List<User> users, long period, Action action)
+      throws InterruptedException {
+    if (config.pacedWarmup().isZero()) {
+      out.println("  " + name + ": none");
+      return;
+    }
+    long start = System.nanoTime();
+    run(name, users, Integer.MAX_VALUE, config.pacedWarmup(), period, action);
+    out.println("    besides the load: " + background.between(start, System.nanoTime()));
   }
 
   /** A bare Javalin route doing one select through the server's own pool and database. */

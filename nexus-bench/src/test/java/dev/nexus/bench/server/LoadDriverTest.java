@@ -32,6 +32,7 @@ class LoadDriverTest {
             4,
             Duration.ofSeconds(60),
             Duration.ofSeconds(60),
+            Duration.ofSeconds(1),
             0,
             "",
             Path.of("missing.jar"),
@@ -69,6 +70,9 @@ class LoadDriverTest {
     assertThat(log.toString(StandardCharsets.UTF_8))
         .contains("OWN = round trip - model - provider")
         .contains("SSE relay of a model delta")
-        .contains("OWN = server time - model - provider");
+        .contains("OWN = server time - model - provider")
+        .contains("paced warm-up turns: ")
+        .contains("besides the load: JIT compiling ")
+        .contains("autovacuum or autoanalyze run(s) ended");
   }
 }
