@@ -29,26 +29,29 @@ final class BackgroundWork implements AutoCloseable {
   private static final Path VMSTAT = Path.of("/proc/vmstat");
   private static final Path MEMINFO = Path.of("/proc/meminfo");
 
-  private record Poll(
-      long atNanos,
+  /** Running totals; the difference of two readings is what was done between them. */
+  private record Counters(
       long compileMillis,
       long gcCount,
       long gcMillis,
       long autovacuumRuns,
       long checkpoints,
-      long pagesWritten,
-      long dirtyKb) {}
+      long pagesWritten) {
+    Counters minus(Counters earlier) {
+      return new Counters(
+          compileMillis - earlier.compileMillis,
+          gcCount - earlier.gcCount,
+          gcMillis - earlier.gcMillis,
+          autovacuumRuns - earlier.autovacuumRuns,
+          checkpoints - earlier.checkpoints,
+          pagesWritten - earlier.pagesWritten);
+    }
+  }
+
+  private record Poll(long atNanos, Counters totals, long dirtyKb) {}
 
   /** What ran besides the load during one window. */
-  record Window(
-      int polls,
-      long compileMillis,
-      long gcCount,
-      long gcMillis,
-      long autovacuumRuns,
-      long checkpoints,
-      long pagesWritten,
-      long maxDirtyKb) {
+  record Window(int polls, Counters done, long maxDirtyKb) {
     @Override
     public String toString() {
       return String.format(
@@ -56,12 +59,12 @@ final class BackgroundWork implements AutoCloseable {
           "JIT compiling %d ms, %d GC pause(s) %d ms in all; PostgreSQL: %d autovacuum or"
               + " autoanalyze run(s) ended, %d checkpoint(s); the kernel wrote back %.1f MB (at most"
               + " %.1f MB dirty)",
-          compileMillis,
-          gcCount,
-          gcMillis,
-          autovacuumRuns,
-          checkpoints,
-          pagesWritten * 4096 / 1e6,
+          done.compileMillis(),
+          done.gcCount(),
+          done.gcMillis(),
+          done.autovacuumRuns(),
+          done.checkpoints(),
+          done.pagesWritten() * 4096 / 1e6,
           maxDirtyKb / 1e3);
     }
   }
@@ -121,14 +124,15 @@ final class BackgroundWork implements AutoCloseable {
     Poll poll =
         new Poll(
             System.nanoTime(),
-            compiler != null && compiler.isCompilationTimeMonitoringSupported()
-                ? compiler.getTotalCompilationTime()
-                : 0,
-            gcCount,
-            gcMillis,
-            database[0],
-            database[1],
-            procValue(VMSTAT, "nr_written "),
+            new Counters(
+                compiler != null && compiler.isCompilationTimeMonitoringSupported()
+                    ? compiler.getTotalCompilationTime()
+                    : 0,
+                gcCount,
+                gcMillis,
+                database[0],
+                database[1],
+                procValue(VMSTAT, "nr_written ")),
             procValue(MEMINFO, "Dirty:"));
     synchronized (polls) {
       polls.add(poll);
@@ -169,17 +173,9 @@ final class BackgroundWork implements AutoCloseable {
       }
     }
     if (first == null) {
-      return new Window(0, 0, 0, 0, 0, 0, 0, 0);
+      return new Window(0, new Counters(0, 0, 0, 0, 0, 0), 0);
     }
-    return new Window(
-        count,
-        last.compileMillis() - first.compileMillis(),
-        last.gcCount() - first.gcCount(),
-        last.gcMillis() - first.gcMillis(),
-        last.autovacuumRuns() - first.autovacuumRuns(),
-        last.checkpoints() - first.checkpoints(),
-        last.pagesWritten() - first.pagesWritten(),
-        maxDirty);
+    return new Window(count, last.totals().minus(first.totals()), maxDirty);
   }
 
   @Override
