@@ -94,10 +94,15 @@ final class BackgroundWork implements AutoCloseable {
     while (running) {
       try {
         Thread.sleep(POLL_MILLIS);
+        poll();
       } catch (InterruptedException e) {
         return;
+      } catch (RuntimeException e) {
+        if (running) {
+          throw e;
+        }
+        return; // the database is closing with the driver
       }
-      poll();
     }
   }
 
@@ -182,5 +187,10 @@ final class BackgroundWork implements AutoCloseable {
   public void close() {
     running = false;
     poller.interrupt();
+    try {
+      poller.join(5_000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }
