@@ -48,8 +48,8 @@ public final class StoredMessage {
   private final String snippet;
   private final String baseType;
 
-  /** The top-level headers in order, each as {name, decoded value}. */
-  private final List<String[]> headers;
+  /** The top-level headers in order, values decoded. */
+  private final List<HeaderLine> headers;
 
   private final List<String> attachmentNames;
   private volatile ObjectNode fullPayload;
@@ -120,9 +120,9 @@ public final class StoredMessage {
 
   /** The decoded value of the first header with this name, or empty text. */
   public String header(String name) {
-    for (String[] header : headers) {
-      if (header[0].equalsIgnoreCase(name)) {
-        return header[1];
+    for (HeaderLine header : headers) {
+      if (header.name().equalsIgnoreCase(name)) {
+        return header.value();
       }
     }
     return "";
@@ -172,10 +172,10 @@ public final class StoredMessage {
         payload.put("mimeType", baseType);
         payload.put("filename", "");
         ArrayNode list = payload.putArray("headers");
-        for (String[] header : headers) {
+        for (HeaderLine header : headers) {
           if (metadataHeaders.isEmpty()
-              || metadataHeaders.stream().anyMatch(h -> h.equalsIgnoreCase(header[0]))) {
-            list.addObject().put("name", header[0]).put("value", header[1]);
+              || metadataHeaders.stream().anyMatch(h -> h.equalsIgnoreCase(header.name()))) {
+            list.addObject().put("name", header.name()).put("value", header.value());
           }
         }
       }
@@ -231,18 +231,21 @@ public final class StoredMessage {
 
   private static void putHeaders(ObjectNode node, Part part) {
     ArrayNode list = node.putArray("headers");
-    for (String[] header : headersOf(part)) {
-      list.addObject().put("name", header[0]).put("value", header[1]);
+    for (HeaderLine header : headersOf(part)) {
+      list.addObject().put("name", header.name()).put("value", header.value());
     }
   }
 
-  private static List<String[]> headersOf(Part part) {
-    List<String[]> found = new ArrayList<>();
+  /** One header as Gmail shows it: the name as written, the value unfolded and decoded. */
+  private record HeaderLine(String name, String value) {}
+
+  private static List<HeaderLine> headersOf(Part part) {
+    List<HeaderLine> found = new ArrayList<>();
     try {
       Enumeration<Header> all = part.getAllHeaders();
       while (all.hasMoreElements()) {
         Header header = all.nextElement();
-        found.add(new String[] {header.getName(), decode(header.getValue())});
+        found.add(new HeaderLine(header.getName(), decode(header.getValue())));
       }
     } catch (MessagingException e) {
       throw new IllegalStateException("a stored message's headers no longer parse", e);
