@@ -82,7 +82,8 @@ class DatabaseOutageTest {
   /** Fast shutdown of the embedded PostgreSQL through its postmaster's pid file. */
   private static void stopPostgres(Path dataDirectory) throws IOException, InterruptedException {
     long pid = Long.parseLong(Files.readAllLines(dataDirectory.resolve("postmaster.pid")).get(0));
-    Process kill = new ProcessBuilder("kill", "-INT", Long.toString(pid)).inheritIO().start();
+    // The shell's own kill: Java sends only TERM and KILL, and TERM waits for clients to leave.
+    Process kill = new ProcessBuilder("sh", "-c", "kill -INT " + pid).inheritIO().start();
     assertThat(kill.waitFor()).isZero();
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
