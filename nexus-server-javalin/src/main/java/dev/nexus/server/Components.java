@@ -56,6 +56,26 @@ public record Components(
     resources = List.copyOf(resources);
   }
 
+  /** The same components with another default model (a scripted one in tests, for example). */
+  public Components withDefaultModel(LanguageModel model) {
+    return new Components(
+        authenticator,
+        directory,
+        authorizer,
+        relationships,
+        vault,
+        conversations,
+        approvals,
+        audit,
+        toolkits,
+        model,
+        modelForApiKey,
+        database,
+        sandbox,
+        clock,
+        resources);
+  }
+
   /** Whether a dependency answers. */
   @FunctionalInterface
   public interface HealthCheck {

@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 
 /**
  * A Nexus server started for a test on a free loopback port, with a small HTTP client that speaks
@@ -48,8 +49,14 @@ final class TestServer implements AutoCloseable {
   }
 
   static TestServer start(Map<String, String> env, SandboxServices shared) {
+    return start(env, shared, UnaryOperator.identity());
+  }
+
+  /** As {@link #start(Map, SandboxServices)}, with the assembled components changed first. */
+  static TestServer start(
+      Map<String, String> env, SandboxServices shared, UnaryOperator<Components> change) {
     ServerSettings settings = ServerSettings.from(env);
-    Components components = Wiring.assemble(settings, shared);
+    Components components = change.apply(Wiring.assemble(settings, shared));
     return new TestServer(NexusServer.start(components, settings), components);
   }
 

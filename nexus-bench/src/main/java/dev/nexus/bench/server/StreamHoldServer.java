@@ -38,7 +38,7 @@ public final class StreamHoldServer {
     ServerSettings settings = ServerSettings.from(env);
     Components built = Wiring.assemble(settings);
     CountDownLatch release = new CountDownLatch(1);
-    Components components = withModel(built, new HoldingModel(release));
+    Components components = built.withDefaultModel(new HoldingModel(release));
     NexusServer server = NexusServer.start(components, settings);
     Path portFile = Path.of(args[1]);
     Path partial = portFile.resolveSibling(portFile.getFileName() + ".tmp");
@@ -58,25 +58,6 @@ public final class StreamHoldServer {
       release.countDown();
       server.close();
     }
-  }
-
-  static Components withModel(Components c, LanguageModel model) {
-    return new Components(
-        c.authenticator(),
-        c.directory(),
-        c.authorizer(),
-        c.relationships(),
-        c.vault(),
-        c.conversations(),
-        c.approvals(),
-        c.audit(),
-        c.toolkits(),
-        model,
-        c.modelForApiKey(),
-        c.database(),
-        c.sandbox(),
-        c.clock(),
-        c.resources());
   }
 
   /** Writes one delta, then waits for the release (at most two minutes) and ends the answer. */
