@@ -1,5 +1,8 @@
 package dev.nexus.server.http;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.nexus.agent.CallLimiter;
 import dev.nexus.core.identity.Principal;
 import dev.nexus.core.tool.ToolSpec;
@@ -8,21 +11,39 @@ import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Token buckets (Bucket4j) per user and per organization, for chat turns and for write tool calls.
  * Buckets live in this process: with several nodes each node enforces its own share.
+ *
+ * <p>Every bucket holds at most one minute of tokens and refills in one minute, so a bucket left
+ * alone for {@link #IDLE_EVICTION} is full again and no different from a new one: such buckets are
+ * dropped, which keeps the map as large as the set of recently active users, not every user ever
+ * seen.
  */
 final class RateLimits implements CallLimiter {
 
+  /** How long a bucket is kept without use; longer than its refill time of one minute. */
+  static final Duration IDLE_EVICTION = Duration.ofMinutes(2);
+
   private final ServerSettings.Limits limits;
-  private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
+  private final Cache<String, Bucket> buckets;
 
   RateLimits(ServerSettings.Limits limits) {
+    this(limits, Ticker.systemTicker());
+  }
+
+  /** With the clock that times idleness (tests move it by hand). */
+  RateLimits(ServerSettings.Limits limits, Ticker ticker) {
     this.limits = limits;
+    this.buckets = Caffeine.newBuilder().expireAfterAccess(IDLE_EVICTION).ticker(ticker).build();
+  }
+
+  /** How many buckets are held now, after dropping the idle ones. */
+  long heldBuckets() {
+    buckets.cleanUp();
+    return buckets.estimatedSize();
   }
 
   /**
@@ -74,7 +95,7 @@ final class RateLimits implements CallLimiter {
   /** Takes one token; empty when granted, else how long until one is available. */
   private Optional<Duration> take(String key, int perMinute) {
     Bucket bucket =
-        buckets.computeIfAbsent(
+        buckets.get(
             key,
             k ->
                 Bucket.builder()
