@@ -9,6 +9,7 @@ import dev.nexus.core.identity.Authenticator;
 import dev.nexus.core.identity.OrganizationDirectory;
 import dev.nexus.core.model.LanguageModel;
 import dev.nexus.core.tool.Toolkit;
+import dev.nexus.core.vault.ConnectionAttempts;
 import dev.nexus.core.vault.TokenVault;
 import java.time.Clock;
 import java.util.List;
@@ -17,10 +18,10 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * Every adapter the server runs on, already built: the ports, the toolkits, the default model and
- * (when the deployment allows it) a way to make a model from a caller's own API key, the database
- * health check, the sandbox token issuer if this is a sandbox, and what to close at shutdown
- * (closed in reverse order).
+ * Every adapter the server runs on, already built: the ports (the connect flows under way among
+ * them, shared by every node), the toolkits, the default model and (when the deployment allows it)
+ * a way to make a model from a caller's own API key, the database health check, the sandbox token
+ * issuer if this is a sandbox, and what to close at shutdown (closed in reverse order).
  */
 public record Components(
     Authenticator authenticator,
@@ -28,6 +29,7 @@ public record Components(
     Authorizer authorizer,
     RelationshipStore relationships,
     TokenVault vault,
+    ConnectionAttempts connectionAttempts,
     ConversationStore conversations,
     ApprovalStore approvals,
     AuditLog audit,
@@ -45,6 +47,7 @@ public record Components(
     Objects.requireNonNull(authorizer, "authorizer");
     Objects.requireNonNull(relationships, "relationships");
     Objects.requireNonNull(vault, "vault");
+    Objects.requireNonNull(connectionAttempts, "connectionAttempts");
     Objects.requireNonNull(conversations, "conversations");
     Objects.requireNonNull(approvals, "approvals");
     Objects.requireNonNull(audit, "audit");
@@ -64,6 +67,7 @@ public record Components(
         authorizer,
         relationships,
         vault,
+        connectionAttempts,
         conversations,
         approvals,
         audit,

@@ -31,6 +31,7 @@ import dev.nexus.vault.DatabaseSettings;
 import dev.nexus.vault.GrantCipher;
 import dev.nexus.vault.JdbiApprovalStore;
 import dev.nexus.vault.JdbiAuditLog;
+import dev.nexus.vault.JdbiConnectionAttempts;
 import dev.nexus.vault.JdbiConversationStore;
 import dev.nexus.vault.JdbiOrganizationDirectory;
 import dev.nexus.vault.JdbiRelationshipStore;
@@ -172,6 +173,7 @@ public final class Wiring {
         authorizer,
         relationships,
         vault,
+        new JdbiConnectionAttempts(database.jdbi(), cipher),
         new JdbiConversationStore(database.jdbi()),
         new JdbiApprovalStore(database.jdbi()),
         audit,

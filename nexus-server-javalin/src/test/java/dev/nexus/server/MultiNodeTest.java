@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Approvals survive restarts and execute once across nodes: two servers on one PostgreSQL and one
- * OpenFGA store, and one server restarted on its own data directory.
+ * Approvals and connect flows survive restarts and complete once across nodes: two servers on one
+ * PostgreSQL and one OpenFGA store, and one server restarted on its own data directory.
  */
 class MultiNodeTest {
 
@@ -54,6 +54,10 @@ class MultiNodeTest {
     return fakes.gmail().mailbox(access).sent().size();
   }
 
+  /**
+   * The Gmail connection is started on one node and completed on the other (a replay is refused);
+   * then a call parked on one node is approved on both at once.
+   */
   @Test
   void twoNodes_callParkedOnOne_approvedOnBothAtOnce_runsExactlyOnce() throws Exception {
     try (SandboxServices fakes = SandboxServices.start(Clock.systemUTC());
@@ -71,11 +75,19 @@ class MultiNodeTest {
       env.put("NEXUS_OPENFGA_API_URL", openFga.baseUrl());
       env.put("NEXUS_OPENFGA_STORE_ID", store);
       env.put("NEXUS_OPENFGA_MODEL_ID", model);
+      // Both nodes stand behind one address, as behind a load balancer: the OAuth redirect URI
+      // must be the same wherever the callback lands.
+      env.put("NEXUS_PUBLIC_URL", "http://nexus.test");
 
       try (TestServer a = TestServer.start(env, fakes);
           TestServer b = TestServer.start(env, fakes)) {
         String token = a.token("grace@example.com", "acme", "member");
-        a.connect(token, "gmail");
+        String callback = a.consentCallback(token, "gmail");
+        TestServer.Response connected = b.get(callback, null, "Accept", "application/json");
+        assertThat(connected.status()).as(connected.body()).isEqualTo(200);
+        TestServer.Response replayed = a.get(callback, null, "Accept", "application/json");
+        assertThat(replayed.status()).isEqualTo(422);
+        assertThat(replayed.json().get("detail").asText()).contains("already used");
         int before = sentCount(a, fakes, token);
         String approval = pendingSend(a, token);
 
@@ -109,14 +121,17 @@ class MultiNodeTest {
   void restart_pendingApprovalApprovedAfterwards_runsOnce() {
     try (SandboxServices fakes = SandboxServices.start(Clock.systemUTC())) {
       Map<String, String> env = TestServer.sandboxEnv(data);
+      env.put("NEXUS_PUBLIC_URL", "http://nexus.test");
       String token;
       String approval;
+      String notionCallback;
       int before;
       try (TestServer first = TestServer.start(env, fakes)) {
         token = first.token("linus@example.com", null, null);
         first.connect(token, "gmail");
         before = sentCount(first, fakes, token);
         approval = pendingSend(first, token);
+        notionCallback = first.consentCallback(token, "notion");
       }
 
       try (TestServer second = TestServer.start(env, fakes)) {
@@ -131,6 +146,15 @@ class MultiNodeTest {
         assertThat(sentCount(second, fakes, token)).isEqualTo(before + 1);
         assertThat(second.post("/api/approvals/" + approval + "/approve", token, null).status())
             .isEqualTo(409);
+
+        TestServer.Response connected =
+            second.get(notionCallback, null, "Accept", "application/json");
+        assertThat(connected.status()).as(connected.body()).isEqualTo(200);
+        JsonNode connections = second.get("/api/connections", token).json().get("connections");
+        assertThat(connections)
+            .filteredOn(c -> c.get("provider").asText().equals("notion"))
+            .extracting(c -> c.get("status").asText())
+            .containsExactly("connected");
       }
     }
   }

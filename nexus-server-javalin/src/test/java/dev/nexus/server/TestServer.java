@@ -150,6 +150,17 @@ final class TestServer implements AutoCloseable {
 
   /** Connects the provider through the real redirect flow: authorize, fake consent, callback. */
   void connect(String token, String provider) {
+    Response done = get(consentCallback(token, provider), null, "Accept", "application/json");
+    if (done.status() != 200) {
+      throw new AssertionError("callback failed: " + done.body());
+    }
+  }
+
+  /**
+   * Starts a connection and consents at the fake provider; returns the callback's path and query
+   * (for this node or any other), not yet called.
+   */
+  String consentCallback(String token, String provider) {
     Response authorize =
         get("/api/connections/" + provider + "/authorize", token, "Accept", "application/json");
     if (authorize.status() != 200) {
@@ -165,15 +176,7 @@ final class TestServer implements AutoCloseable {
             "consent answered " + redirect.statusCode() + ": " + redirect.body());
       }
       URI callback = URI.create(redirect.headers().firstValue("Location").orElseThrow());
-      Response done =
-          get(
-              callback.getRawPath() + "?" + callback.getRawQuery(),
-              null,
-              "Accept",
-              "application/json");
-      if (done.status() != 200) {
-        throw new AssertionError("callback failed: " + done.body());
-      }
+      return callback.getRawPath() + "?" + callback.getRawQuery();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

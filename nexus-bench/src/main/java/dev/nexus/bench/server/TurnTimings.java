@@ -132,6 +132,7 @@ final class TurnTimings {
         c.authorizer(),
         c.relationships(),
         new TimedVault(c.vault()),
+        c.connectionAttempts(),
         new TimedConversations(c.conversations()),
         c.approvals(),
         new TimedAudit(c.audit()),

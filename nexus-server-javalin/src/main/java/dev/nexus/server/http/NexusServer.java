@@ -119,7 +119,7 @@ public final class NexusServer implements AutoCloseable {
             + connect
             + "; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
     this.limits = new RateLimits(settings.limits());
-    this.connections = ConnectionFlow.withRandomKey(components.clock());
+    this.connections = new ConnectionFlow(components.connectionAttempts(), components.clock());
     for (Toolkit toolkit : components.toolkits()) {
       toolkit.oauthProvider().ifPresent(p -> providers.put(p.provider(), p));
     }

@@ -14,22 +14,22 @@ import dev.nexus.core.vault.OAuthProvider;
 import dev.nexus.core.vault.Pkce;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.core.vault.Secret;
+import dev.nexus.testkit.MutableClock;
+import dev.nexus.testkit.memory.InMemoryConnectionAttempts;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
-/** The connect flow's sealed state: bound, single-use, short-lived and unreadable. */
+/** The connect flow's state: bound, single-use on every node, short-lived and meaningless. */
 class ConnectionFlowTest {
 
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-04T08:00:00Z"));
-  private final ConnectionFlow flow = ConnectionFlow.withRandomKey(clock);
+  private final InMemoryConnectionAttempts attempts = new InMemoryConnectionAttempts();
+  private final ConnectionFlow flow = new ConnectionFlow(attempts, clock);
   private final CapturingProvider gmail = new CapturingProvider();
   private final Principal ann =
       new Principal(UserId.of("auth0|ann"), OrganizationId.of("org-a"), Role.MEMBER);
@@ -76,17 +76,18 @@ class ConnectionFlowTest {
   }
 
   @Test
-  void aTamperedOrForeignState_isRefused() {
+  void aTamperedForeignOrMalformedState_isRefused() {
     String state = newState();
-    byte[] raw = Base64.getUrlDecoder().decode(state);
-    raw[raw.length / 2] ^= 1;
-    String tampered = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    String fromAnotherServer = sealedByAnotherKey();
+    char flipped = state.charAt(10) == 'A' ? 'B' : 'A';
+    String tampered = state.substring(0, 10) + flipped + state.substring(11);
+    String fromAnotherDeployment = stateOfAnotherDeployment();
 
     for (String bad :
-        new String[] {tampered, fromAnotherServer, "", "not base64 !", "AAAA", "x".repeat(5000)}) {
+        new String[] {
+          tampered, fromAnotherDeployment, "", "not base64 !", "AAAA", state + "A", "x".repeat(5000)
+        }) {
       assertThatThrownBy(() -> flow.open(bad, ProviderId.GMAIL))
-          .as(bad.length() > 40 ? bad.substring(0, 40) : bad)
+          .as(bad.length() > 50 ? bad.substring(0, 50) : bad)
           .isInstanceOf(InvalidInputException.class);
     }
     assertThatThrownBy(() -> flow.open(null, ProviderId.GMAIL))
@@ -95,17 +96,29 @@ class ConnectionFlowTest {
   }
 
   @Test
-  void aState_revealsNeitherTheUserNorTheVerifier() {
+  void aState_revealsNeitherTheUserNorTheVerifier_andIsNeverRepeated() {
     String state = newState();
     String decoded = new String(Base64.getUrlDecoder().decode(state), StandardCharsets.ISO_8859_1);
 
     assertThat(decoded).doesNotContain("auth0|ann").doesNotContain("org-a");
+    assertThat(state).isNotEqualTo(newState());
     ConnectionFlow.Pending pending = flow.open(state, ProviderId.GMAIL);
     assertThat(state).doesNotContain(pending.verifier());
   }
 
-  private String sealedByAnotherKey() {
-    ConnectionFlow other = ConnectionFlow.withRandomKey(clock);
+  @Test
+  void aStateBegunOnOneNode_opensOnAnother_once() {
+    ConnectionFlow otherNode = new ConnectionFlow(attempts, clock);
+    String state = newState();
+
+    assertThat(otherNode.open(state, ProviderId.GMAIL).user()).isEqualTo(ann.user());
+    assertThatThrownBy(() -> flow.open(state, ProviderId.GMAIL))
+        .isInstanceOf(InvalidInputException.class)
+        .hasMessageContaining("already used");
+  }
+
+  private String stateOfAnotherDeployment() {
+    ConnectionFlow other = new ConnectionFlow(new InMemoryConnectionAttempts(), clock);
     CapturingProvider capture = new CapturingProvider();
     other.authorizationUrl(
         ann, ProviderId.GMAIL, capture, URI.create("https://nexus.test/callback"), null);
@@ -145,33 +158,6 @@ class ConnectionFlowTest {
     @Override
     public void revoke(Secret token) {
       throw new UnsupportedOperationException("not used by the flow");
-    }
-  }
-
-  private static final class MutableClock extends Clock {
-    private Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

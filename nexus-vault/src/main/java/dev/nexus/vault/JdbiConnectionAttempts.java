@@ -1,0 +1,107 @@
+package dev.nexus.vault;
+
+import dev.nexus.core.identity.OrganizationId;
+import dev.nexus.core.identity.UserId;
+import dev.nexus.core.vault.ConnectionAttempt;
+import dev.nexus.core.vault.ConnectionAttempts;
+import dev.nexus.core.vault.GrantKey;
+import dev.nexus.core.vault.ProviderId;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Connect flows under way, in PostgreSQL, so every node sees them. A row is keyed by the SHA-256 of
+ * the state (a database reader cannot rebuild a callback from it); the PKCE verifier is encrypted
+ * with the vault's keyset, bound to the grant it is for. Taking is one {@code DELETE ...
+ * RETURNING}: of racing callbacks, on any nodes, exactly one gets the row.
+ */
+public final class JdbiConnectionAttempts implements ConnectionAttempts {
+
+  private static final String VERIFIER = "connection_attempt.verifier";
+
+  private final Jdbi jdbi;
+  private final GrantCipher cipher;
+
+  public JdbiConnectionAttempts(Jdbi jdbi, GrantCipher cipher) {
+    this.jdbi = Objects.requireNonNull(jdbi, "jdbi");
+    this.cipher = Objects.requireNonNull(cipher, "cipher");
+  }
+
+  @Override
+  public void begin(String state, ConnectionAttempt attempt, Instant now) {
+    Objects.requireNonNull(state, "state");
+    Objects.requireNonNull(attempt, "attempt");
+    Objects.requireNonNull(now, "now");
+    GrantKey key = attempt.key();
+    byte[] verifier = cipher.encrypt(key, VERIFIER, attempt.verifier());
+    Failures.translate(
+        "recording a connection attempt",
+        () ->
+            jdbi.withHandle(
+                handle ->
+                    handle
+                        .createUpdate(
+                            "WITH expired AS (DELETE FROM connection_attempt"
+                                + " WHERE expires_at < :now)"
+                                + " INSERT INTO connection_attempt (state_hash, organization_id,"
+                                + " user_id, provider, verifier, expires_at, expires_at_nanos)"
+                                + " VALUES (:hash, :organization, :user, :provider, :verifier,"
+                                + " :expiresAt, :expiresAtNanos)")
+                        .bind("now", Instants.timestamp(now))
+                        .bind("hash", hash(state))
+                        .bind("organization", key.organization().value())
+                        .bind("user", key.user().value())
+                        .bind("provider", key.provider().value())
+                        .bind("verifier", verifier)
+                        .bind("expiresAt", Instants.timestamp(attempt.expiresAt()))
+                        .bind("expiresAtNanos", Instants.nanos(attempt.expiresAt()))
+                        .execute()));
+  }
+
+  @Override
+  public Optional<ConnectionAttempt> take(String state, ProviderId provider) {
+    Objects.requireNonNull(provider, "provider");
+    if (state == null || state.isEmpty()) {
+      return Optional.empty();
+    }
+    return Failures.translate(
+        "taking a connection attempt",
+        () ->
+            jdbi.withHandle(
+                handle ->
+                    handle
+                        .createQuery(
+                            "DELETE FROM connection_attempt"
+                                + " WHERE state_hash = :hash AND provider = :provider"
+                                + " RETURNING organization_id, user_id, verifier, expires_at,"
+                                + " expires_at_nanos")
+                        .bind("hash", hash(state))
+                        .bind("provider", provider.value())
+                        .map(
+                            (row, context) -> {
+                              GrantKey key =
+                                  new GrantKey(
+                                      OrganizationId.of(row.getString("organization_id")),
+                                      UserId.of(row.getString("user_id")),
+                                      provider);
+                              return new ConnectionAttempt(
+                                  key,
+                                  cipher.decrypt(key, VERIFIER, row.getBytes("verifier")),
+                                  Instants.read(row, "expires_at"));
+                            })
+                        .findOne()));
+  }
+
+  static byte[] hash(String state) {
+    try {
+      return MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("every Java runtime has SHA-256", e);
+    }
+  }
+}
