@@ -68,6 +68,7 @@ public final class LoadDriver {
       Duration pacedCap,
       Duration sseCap,
       Duration pacedWarmup,
+      boolean inProcess,
       int streams,
       String holdJvmFlags,
       Path serverJar,
@@ -93,6 +94,7 @@ public final class LoadDriver {
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("pacedSeconds", "30"))),
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("sseSeconds", "20"))),
           Duration.ofSeconds(Long.parseLong(a.getOrDefault("pacedWarmupSeconds", "20"))),
+          Boolean.parseBoolean(a.getOrDefault("inProcess", "true")),
           Integer.parseInt(a.getOrDefault("streams", "1000")),
           a.getOrDefault("holdJvmFlags", "-Xms64m -Xmx256m -Xss256k -XX:+UseSerialGC"),
           Path.of(a.getOrDefault("jar", "nexus-server-javalin/target/nexus-server.jar")),
@@ -181,7 +183,9 @@ public final class LoadDriver {
             + Runtime.getRuntime().maxMemory() / (1024 * 1024)
             + " MB");
     report.println("# config: " + config);
-    driver.printInProcess(driver.runInProcess());
+    if (config.inProcess()) {
+      driver.printInProcess(driver.runInProcess());
+    }
     if (config.streams() > 0) {
       driver.runMemory();
     }
@@ -680,7 +684,11 @@ public final class LoadDriver {
     Path portFile = data.resolve("port");
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(List.of(config.holdJvmFlags().trim().split("\\s+")));
+    for (String flag : config.holdJvmFlags().trim().split("\\s+")) {
+      if (!flag.isEmpty()) {
+        command.add(flag);
+      }
+    }
     command.addAll(
         List.of(
             "-cp",
@@ -777,6 +785,9 @@ public final class LoadDriver {
       out.println("  with the streams open: " + status(pid));
       Thread.sleep(3_000);
       out.println("  3 s later, still open: " + status(pid));
+      out.println(
+          "  its embedded PostgreSQL meanwhile (separate processes, not in the JVM's RSS): "
+              + postgresMemory(data.resolve("data")));
       stdin.write("release\n".getBytes(StandardCharsets.UTF_8));
       stdin.flush();
       boolean ended = finished.await(60, TimeUnit.SECONDS);
@@ -785,8 +796,6 @@ public final class LoadDriver {
               + completedOk.get()
               + " streams ended with 'done'"
               + (ended ? "" : " (some still open after 60 s)"));
-      out.println(
-          "  its embedded PostgreSQL (not in the JVM's RSS): " + postgresRss(data.resolve("data")));
     } finally {
       try {
         stdin.write("stop\n".getBytes(StandardCharsets.UTF_8));
@@ -844,7 +853,10 @@ public final class LoadDriver {
     }
   }
 
-  /** VmRSS, VmHWM and the thread count of a process, from /proc. */
+  /**
+   * VmRSS, VmHWM and the thread count of a process, from /proc, and its proportional set size (Pss:
+   * each shared page divided among the processes that map it).
+   */
   static String status(long pid) throws IOException {
     Map<String, String> fields = new LinkedHashMap<>();
     for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
@@ -853,12 +865,18 @@ public final class LoadDriver {
         fields.put(kv[0], kv[1].trim());
       }
     }
+    fields.put("Pss", kilobytes(pid, "smaps_rollup", "Pss:") + " kB");
     return fields.toString();
   }
 
-  /** The summed RSS of the postmaster whose command line names {@code data} and its children. */
-  private static String postgresRss(Path data) {
-    long kb = 0;
+  /**
+   * The postmaster whose command line names {@code data} and its children: their summed Pss (what
+   * they take together, shared memory counted once) and their summed RSS (shared pages counted in
+   * every process).
+   */
+  private static String postgresMemory(Path data) {
+    long pss = 0;
+    long rss = 0;
     int count = 0;
     try (Stream<ProcessHandle> all = ProcessHandle.allProcesses()) {
       List<ProcessHandle> postmasters =
@@ -868,21 +886,33 @@ public final class LoadDriver {
       List<ProcessHandle> family = new ArrayList<>(postmasters);
       postmasters.forEach(p -> p.descendants().forEach(family::add));
       for (ProcessHandle p : family) {
-        {
-          try {
-            for (String line : Files.readAllLines(Path.of("/proc", p.pid() + "", "status"))) {
-              if (line.startsWith("VmRSS:")) {
-                kb += Long.parseLong(line.replaceAll("\\D", ""));
-                count++;
-              }
-            }
-          } catch (IOException | UncheckedIOException e) {
-            // the process ended meanwhile
-          }
+        try {
+          long processPss = kilobytes(p.pid(), "smaps_rollup", "Pss:");
+          long processRss = kilobytes(p.pid(), "status", "VmRSS:");
+          pss += processPss;
+          rss += processRss;
+          count++;
+        } catch (IOException | UncheckedIOException e) {
+          // the process ended meanwhile
         }
       }
     }
-    return count + " processes, " + kb / 1024 + " MB summed RSS (shared pages counted per process)";
+    return count
+        + " processes, "
+        + pss / 1024
+        + " MB Pss together ("
+        + rss / 1024
+        + " MB summed RSS, shared pages counted per process)";
+  }
+
+  /** The number of kB on the line of {@code /proc/<pid>/<file>} that starts with {@code key}. */
+  private static long kilobytes(long pid, String file, String key) throws IOException {
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), file))) {
+      if (line.startsWith(key)) {
+        return Long.parseLong(line.replaceAll("\\D", ""));
+      }
+    }
+    throw new IOException("no " + key + " in /proc/" + pid + "/" + file);
   }
 
   private static String commandLine(long pid) {

@@ -33,6 +33,7 @@ class LoadDriverTest {
             Duration.ofSeconds(60),
             Duration.ofSeconds(60),
             Duration.ofSeconds(1),
+            true,
             0,
             "",
             Path.of("missing.jar"),
