@@ -61,6 +61,31 @@ class SandboxWalkthroughTest {
         .orElseThrow();
   }
 
+  /**
+   * The approved call's result is followed by the model's own words and the end of the turn: the
+   * turn resumed rather than stopping at the tool.
+   */
+  private static void assertModelContinuesAfter(JsonNode turn, String tool) {
+    List<String> names = new ArrayList<>();
+    int resultAt = -1;
+    int textAt = -1;
+    for (JsonNode event : turn.get("events")) {
+      String name = event.get("event").asText();
+      if (name.equals("tool_result") && event.at("/data/tool").asText().equals(tool)) {
+        resultAt = names.size();
+      }
+      if (name.equals("text") && resultAt >= 0 && !event.at("/data/text").asText().isBlank()) {
+        textAt = names.size();
+      }
+      names.add(name);
+    }
+    assertThat(resultAt).as("the %s result in %s", tool, names).isNotNegative();
+    assertThat(textAt)
+        .as("model text after the %s result in %s", tool, names)
+        .isGreaterThan(resultAt);
+    assertThat(names.get(names.size() - 1)).isEqualTo("done");
+  }
+
   @Test
   void walkthrough_readSendAndCreate_eachWriteRunsOnceAfterApproval() {
     String token = nexus.token("ada@example.com", null, null);
@@ -91,6 +116,7 @@ class SandboxWalkthroughTest {
             .json();
 
     assertThat(approved.get("status").asText()).isEqualTo("completed");
+    assertModelContinuesAfter(approved, "gmail_send");
     List<StoredMessage> sent = fakes.gmail().mailbox(mailbox).sent();
     assertThat(sent).hasSize(seededSent + 1);
     StoredMessage mail = sent.get(sent.size() - 1);
@@ -116,6 +142,7 @@ class SandboxWalkthroughTest {
             .json();
 
     assertThat(created.get("status").asText()).isEqualTo("completed");
+    assertModelContinuesAfter(created, "notion_create_page");
     String notionToken = grant("ada@example.com", ProviderId.NOTION).accessToken().reveal();
     NotionWorkspace workspace = fakes.notion().workspace(notionToken).orElseThrow();
     String page = workspace.pageIdByTitle("Meeting Notes").orElseThrow();
