@@ -1,6 +1,7 @@
 package dev.nexus.server;
 
 import dev.nexus.core.error.ConfigurationException;
+import dev.nexus.vault.VaultKeys;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Every setting of the server, read from environment variables (see docs/configuration.md) and
@@ -48,7 +50,14 @@ public record ServerSettings(
       String jdbcUrl, String ownerUser, String ownerPassword, String appUser, String appPassword) {
     @Override
     public String toString() {
-      return "Database[" + jdbcUrl + ", owner=" + ownerUser + ", app=" + appUser + "]";
+      // A JDBC URL may carry a password in its query, so that part is left out.
+      return "Database["
+          + jdbcUrl.replaceAll("\\?.*", "?...")
+          + ", owner="
+          + ownerUser
+          + ", app="
+          + appUser
+          + "]";
     }
   }
 
@@ -64,8 +73,6 @@ public record ServerSettings(
       URI baseUrl,
       String audience,
       Optional<String> roleClaim,
-      Optional<String> managementClientId,
-      Optional<String> managementClientSecret,
       Optional<String> spaClientId) {
     @Override
     public String toString() {
@@ -106,6 +113,67 @@ public record ServerSettings(
     }
   }
 
+  /**
+   * Every variable the server reads, each with one row in docs/configuration.md. Reading any other
+   * name is a programming error.
+   */
+  static final Set<String> VARIABLES =
+      Set.of(
+          "NEXUS_PORT",
+          "NEXUS_HOST",
+          "NEXUS_PUBLIC_URL",
+          "NEXUS_DATA_DIR",
+          "NEXUS_PRODUCTION",
+          "NEXUS_MAX_BODY_BYTES",
+          "NEXUS_CORS_ORIGINS",
+          "NEXUS_TURNS_PER_USER_PER_MINUTE",
+          "NEXUS_TURNS_PER_ORG_PER_MINUTE",
+          "NEXUS_WRITES_PER_USER_PER_MINUTE",
+          "NEXUS_WRITES_PER_ORG_PER_MINUTE",
+          "NEXUS_MAX_WRITES_PER_TURN",
+          "NEXUS_MAX_STEPS",
+          "NEXUS_APPROVAL_TTL",
+          "NEXUS_DATABASE_URL",
+          "NEXUS_DATABASE_USER",
+          "NEXUS_DATABASE_PASSWORD",
+          "NEXUS_DATABASE_OWNER_USER",
+          "NEXUS_DATABASE_OWNER_PASSWORD",
+          VaultKeys.KEYSET_ENV,
+          VaultKeys.KEYSET_FILE_ENV,
+          "NEXUS_AUTH0_DOMAIN",
+          "NEXUS_AUTH0_AUDIENCE",
+          "NEXUS_AUTH0_ROLE_CLAIM",
+          "NEXUS_AUTH0_SPA_CLIENT_ID",
+          "NEXUS_AUTHORIZATION",
+          "NEXUS_OPENFGA_API_URL",
+          "NEXUS_OPENFGA_STORE_ID",
+          "NEXUS_OPENFGA_MODEL_ID",
+          "NEXUS_OPENFGA_API_TOKEN",
+          "NEXUS_OPENFGA_CLIENT_ID",
+          "NEXUS_OPENFGA_CLIENT_SECRET",
+          "NEXUS_OPENFGA_TOKEN_ISSUER",
+          "NEXUS_OPENFGA_AUDIENCE",
+          "NEXUS_GOOGLE_CLIENT_ID",
+          "NEXUS_GOOGLE_CLIENT_SECRET",
+          "NEXUS_NOTION_CLIENT_ID",
+          "NEXUS_NOTION_CLIENT_SECRET",
+          "NEXUS_GEMINI_API_KEY",
+          "NEXUS_GEMINI_MODEL",
+          "NEXUS_GEMINI_BASE_URL",
+          "NEXUS_GEMINI_TIMEOUT");
+
+  /** The variables holding secrets: a message names them but never shows their values. */
+  static final Set<String> SECRETS =
+      Set.of(
+          "NEXUS_DATABASE_PASSWORD",
+          "NEXUS_DATABASE_OWNER_PASSWORD",
+          VaultKeys.KEYSET_ENV,
+          "NEXUS_OPENFGA_API_TOKEN",
+          "NEXUS_OPENFGA_CLIENT_SECRET",
+          "NEXUS_GOOGLE_CLIENT_SECRET",
+          "NEXUS_NOTION_CLIENT_SECRET",
+          "NEXUS_GEMINI_API_KEY");
+
   /** Reads the settings from the process environment. */
   public static ServerSettings fromEnvironment() {
     return from(System.getenv());
@@ -114,14 +182,19 @@ public record ServerSettings(
   /**
    * Reads the settings from {@code environment}.
    *
-   * @throws ConfigurationException naming the first bad variable
+   * @throws ConfigurationException naming the first bad variable, and its value unless secret
    */
   public static ServerSettings from(Map<String, String> environment) {
-    Env env = new Env(environment);
+    return from(new Env(environment, VARIABLES, SECRETS));
+  }
+
+  /** Reads the settings through {@code env}, which may record the names it is asked for. */
+  static ServerSettings from(Env env) {
+    Map<String, String> environment = env.values();
     int port = env.integer("NEXUS_PORT", 8080, 0, 65535);
     boolean production = env.bool("NEXUS_PRODUCTION", false);
     String host = env.string("NEXUS_HOST", production ? "0.0.0.0" : "127.0.0.1");
-    Optional<URI> publicUrl = env.url("NEXUS_PUBLIC_URL");
+    Optional<URI> publicUrl = publicUrl(env);
     Path dataDirectory = Path.of(env.string("NEXUS_DATA_DIR", ".nexus")).toAbsolutePath();
 
     Limits limits =
@@ -138,7 +211,7 @@ public record ServerSettings(
     if (env.isSet("NEXUS_DATABASE_URL")) {
       String url = env.optional("NEXUS_DATABASE_URL").orElseThrow();
       if (!url.startsWith("jdbc:postgresql:")) {
-        throw Env.bad("NEXUS_DATABASE_URL", "a jdbc:postgresql: URL");
+        throw env.invalid("NEXUS_DATABASE_URL", "a jdbc:postgresql: URL");
       }
       database =
           Optional.of(
@@ -154,7 +227,7 @@ public record ServerSettings(
 
     Optional<Auth0> auth0 = Optional.empty();
     if (env.isSet("NEXUS_AUTH0_DOMAIN")) {
-      URI baseUrl = auth0BaseUrl(env.optional("NEXUS_AUTH0_DOMAIN").orElseThrow(), production);
+      URI baseUrl = auth0BaseUrl(env, production);
       auth0 =
           Optional.of(
               new Auth0(
@@ -164,33 +237,51 @@ public record ServerSettings(
                       .orElseThrow(
                           () -> Env.bad("NEXUS_AUTH0_AUDIENCE", "set with NEXUS_AUTH0_DOMAIN")),
                   env.optional("NEXUS_AUTH0_ROLE_CLAIM"),
-                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_ID"),
-                  env.optional("NEXUS_AUTH0_MANAGEMENT_CLIENT_SECRET"),
-                  env.optional("NEXUS_AUTH0_SPA_CLIENT_ID")));
+                  env.singleToken("NEXUS_AUTH0_SPA_CLIENT_ID")));
     }
 
     Optional<OpenFga> openFga = Optional.empty();
     if (env.isSet("NEXUS_OPENFGA_API_URL")) {
-      env.url("NEXUS_OPENFGA_API_URL");
+      String apiUrl = env.url("NEXUS_OPENFGA_API_URL").orElseThrow().toString();
+      Optional<String> apiToken = env.singleToken("NEXUS_OPENFGA_API_TOKEN");
+      Optional<String> clientId = env.singleToken("NEXUS_OPENFGA_CLIENT_ID");
+      // Client credentials are used when there is no API token; then all four are needed.
+      boolean credentials = apiToken.isEmpty() && clientId.isPresent();
       openFga =
           Optional.of(
               new OpenFga(
-                  env.optional("NEXUS_OPENFGA_API_URL").orElseThrow(),
-                  env.optional("NEXUS_OPENFGA_STORE_ID")
+                  apiUrl,
+                  env.singleToken("NEXUS_OPENFGA_STORE_ID")
                       .orElseThrow(
                           () ->
                               Env.bad("NEXUS_OPENFGA_STORE_ID", "set with NEXUS_OPENFGA_API_URL")),
-                  env.optional("NEXUS_OPENFGA_MODEL_ID"),
-                  env.optional("NEXUS_OPENFGA_API_TOKEN"),
-                  env.optional("NEXUS_OPENFGA_CLIENT_ID"),
-                  env.optional("NEXUS_OPENFGA_CLIENT_SECRET"),
-                  env.optional("NEXUS_OPENFGA_TOKEN_ISSUER"),
-                  env.optional("NEXUS_OPENFGA_AUDIENCE")));
+                  env.singleToken("NEXUS_OPENFGA_MODEL_ID"),
+                  apiToken,
+                  clientId,
+                  withClientId(
+                      credentials,
+                      "NEXUS_OPENFGA_CLIENT_SECRET",
+                      env.singleToken("NEXUS_OPENFGA_CLIENT_SECRET")),
+                  withClientId(
+                      credentials,
+                      "NEXUS_OPENFGA_TOKEN_ISSUER",
+                      env.optional("NEXUS_OPENFGA_TOKEN_ISSUER")),
+                  withClientId(
+                      credentials,
+                      "NEXUS_OPENFGA_AUDIENCE",
+                      env.optional("NEXUS_OPENFGA_AUDIENCE"))));
+    }
+
+    // The vault reads its keyset itself at wiring; refusing both here fails before anything starts.
+    if (env.isSet(VaultKeys.KEYSET_ENV) && env.isSet(VaultKeys.KEYSET_FILE_ENV)) {
+      throw Env.bad(
+          VaultKeys.KEYSET_ENV,
+          "unset when " + VaultKeys.KEYSET_FILE_ENV + " is set (set only one of them)");
     }
 
     Gemini gemini =
         new Gemini(
-            env.optional("NEXUS_GEMINI_API_KEY"),
+            env.singleToken("NEXUS_GEMINI_API_KEY"),
             env.string("NEXUS_GEMINI_MODEL", "gemini-2.5-flash"),
             env.url("NEXUS_GEMINI_BASE_URL"),
             env.duration("NEXUS_GEMINI_TIMEOUT", Duration.ofSeconds(60)));
@@ -218,7 +309,36 @@ public record ServerSettings(
           "NEXUS_PRODUCTION is true but these parts are still the sandbox's: "
               + String.join(", ", settings.sandboxParts()));
     }
+    // Without it OAuth callbacks and sign-in redirects would point at localhost.
+    if (production && publicUrl.isEmpty()) {
+      throw Env.bad(
+          "NEXUS_PUBLIC_URL",
+          "set when NEXUS_PRODUCTION is true, to the URL people reach the server at (OAuth"
+              + " callbacks go there)");
+    }
     return settings;
+  }
+
+  /** NEXUS_PUBLIC_URL: an absolute http(s) URL that other paths can be appended to. */
+  private static Optional<URI> publicUrl(Env env) {
+    Optional<URI> url = env.url("NEXUS_PUBLIC_URL");
+    if (url.isPresent()
+        && (url.get().getRawUserInfo() != null
+            || url.get().getRawQuery() != null
+            || url.get().getRawFragment() != null)) {
+      throw env.invalid(
+          "NEXUS_PUBLIC_URL", "an absolute http or https URL without user info, query or fragment");
+    }
+    return url;
+  }
+
+  /** An OpenFGA client-credentials setting, required when those credentials are in use. */
+  private static Optional<String> withClientId(
+      boolean credentials, String name, Optional<String> value) {
+    if (credentials && value.isEmpty()) {
+      throw Env.bad(name, "set with NEXUS_OPENFGA_CLIENT_ID");
+    }
+    return value;
   }
 
   /**
@@ -226,7 +346,8 @@ public record ServerSettings(
    * https://} on it. A test tenant on this machine, such as the testkit's fake, may be named by a
    * full {@code http://} URL on a loopback host, but never in production.
    */
-  private static URI auth0BaseUrl(String value, boolean production) {
+  private static URI auth0BaseUrl(Env env, boolean production) {
+    String value = env.optional("NEXUS_AUTH0_DOMAIN").orElseThrow();
     String expected =
         "a host name such as tenant.eu.auth0.com (or, outside production, an http:// URL on"
             + " localhost or 127.0.0.1 for a local test tenant)";
@@ -237,7 +358,7 @@ public record ServerSettings(
     try {
       url = new URI(value.replaceAll("/+$", ""));
     } catch (URISyntaxException e) {
-      throw Env.bad("NEXUS_AUTH0_DOMAIN", expected);
+      throw env.invalid("NEXUS_AUTH0_DOMAIN", expected);
     }
     boolean loopback =
         "localhost".equals(url.getHost())
@@ -246,10 +367,10 @@ public record ServerSettings(
     boolean bare =
         url.getRawPath().isEmpty() && url.getRawQuery() == null && url.getRawFragment() == null;
     if (!"http".equals(url.getScheme()) || !loopback || !bare || url.getUserInfo() != null) {
-      throw Env.bad("NEXUS_AUTH0_DOMAIN", expected);
+      throw env.invalid("NEXUS_AUTH0_DOMAIN", expected);
     }
     if (production) {
-      throw Env.bad("NEXUS_AUTH0_DOMAIN", "an https tenant when NEXUS_PRODUCTION is true");
+      throw env.invalid("NEXUS_AUTH0_DOMAIN", "an https tenant when NEXUS_PRODUCTION is true");
     }
     return url;
   }
@@ -259,7 +380,7 @@ public record ServerSettings(
     return switch (mode) {
       case "embedded" -> {
         if (openFga) {
-          throw Env.bad("NEXUS_AUTHORIZATION", "openfga when NEXUS_OPENFGA_API_URL is set");
+          throw env.invalid("NEXUS_AUTHORIZATION", "openfga when NEXUS_OPENFGA_API_URL is set");
         }
         yield true;
       }
@@ -270,21 +391,22 @@ public record ServerSettings(
         yield false;
       }
       case "sandbox" -> false;
-      default -> throw Env.bad("NEXUS_AUTHORIZATION", "one of embedded, openfga, sandbox");
+      default -> throw env.invalid("NEXUS_AUTHORIZATION", "one of embedded, openfga, sandbox");
     };
   }
 
   private static Optional<OAuthClient> client(Env env, String idName, String secretName) {
-    if (!env.isSet(idName)) {
-      if (env.isSet(secretName)) {
+    Optional<String> id = env.singleToken(idName);
+    Optional<String> secret = env.singleToken(secretName);
+    if (id.isEmpty()) {
+      if (secret.isPresent()) {
         throw Env.bad(idName, "set with " + secretName);
       }
       return Optional.empty();
     }
     return Optional.of(
         new OAuthClient(
-            env.optional(idName).orElseThrow(),
-            env.optional(secretName).orElseThrow(() -> Env.bad(secretName, "set with " + idName))));
+            id.get(), secret.orElseThrow(() -> Env.bad(secretName, "set with " + idName))));
   }
 
   /**
@@ -296,8 +418,8 @@ public record ServerSettings(
     if (database.isEmpty()) {
       parts.add("database (NEXUS_DATABASE_URL)");
     }
-    if (!environment.containsKey("NEXUS_VAULT_KEYSET")
-        && !environment.containsKey("NEXUS_VAULT_KEYSET_FILE")) {
+    // The same test as the vault's own, so a blank variable is the sandbox's keyset here too.
+    if (!VaultKeys.isConfigured(environment)) {
       parts.add("token keyset (NEXUS_VAULT_KEYSET or NEXUS_VAULT_KEYSET_FILE)");
     }
     if (auth0.isEmpty()) {

@@ -4,6 +4,7 @@ import dev.nexus.core.error.ConfigurationException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -29,7 +30,18 @@ public final class VaultKeys {
   private VaultKeys() {}
 
   /**
-   * The production keyset from {@code environment} (usually {@code System.getenv()}).
+   * Whether {@code environment} names a production keyset: either variable holds something other
+   * than blanks. A blank variable counts as unset, here and in {@link #fromEnvironment}.
+   */
+  public static boolean isConfigured(Map<String, String> environment) {
+    Objects.requireNonNull(environment, "environment");
+    return blankToNull(environment.get(KEYSET_ENV)) != null
+        || blankToNull(environment.get(KEYSET_FILE_ENV)) != null;
+  }
+
+  /**
+   * The production keyset from {@code environment} (usually {@code System.getenv()}). Messages name
+   * the variable; they show the file's path but never the keyset itself.
    *
    * @throws ConfigurationException when neither variable is set, both are, or the keyset is
    *     unreadable or invalid
@@ -43,10 +55,21 @@ public final class VaultKeys {
           "set only one of " + KEYSET_ENV + " and " + KEYSET_FILE_ENV + ", not both");
     }
     if (inline != null) {
-      return GrantCipher.fromKeysetJson(inline);
+      try {
+        return GrantCipher.fromKeysetJson(inline);
+      } catch (ConfigurationException e) {
+        throw new ConfigurationException(
+            KEYSET_ENV + " is refused (its value is secret and not shown): " + e.getMessage(), e);
+      }
     }
     if (file != null) {
-      return fromFile(Path.of(file));
+      String path = file.strip();
+      try {
+        return fromFile(Path.of(path));
+      } catch (ConfigurationException | InvalidPathException e) {
+        throw new ConfigurationException(
+            KEYSET_FILE_ENV + "=" + path + " is refused: " + e.getMessage(), e);
+      }
     }
     throw new ConfigurationException(
         "no vault keyset is configured: set "

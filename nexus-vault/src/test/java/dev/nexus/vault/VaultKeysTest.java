@@ -58,8 +58,36 @@ class VaultKeysTest {
     // when / then
     assertThatThrownBy(() -> VaultKeys.fromEnvironment(environment))
         .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith(VaultKeys.KEYSET_ENV + " is refused (its value is secret")
         .hasMessageContaining("not a valid Tink JSON keyset")
         .hasMessageNotContaining("not\": ");
+  }
+
+  @Test
+  void production_unreadableKeysetFile_namesTheVariableAndThePath() {
+    // given
+    Path missing = directory.resolve("missing.json");
+
+    // when / then
+    assertThatThrownBy(
+            () -> VaultKeys.fromEnvironment(Map.of(VaultKeys.KEYSET_FILE_ENV, missing.toString())))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith(VaultKeys.KEYSET_FILE_ENV + "=" + missing + " is refused");
+  }
+
+  @Test
+  void blankVariables_countAsUnset() {
+    // given
+    Map<String, String> blank =
+        Map.of(VaultKeys.KEYSET_ENV, "  \n", VaultKeys.KEYSET_FILE_ENV, " ");
+
+    // when / then
+    assertThat(VaultKeys.isConfigured(blank)).isFalse();
+    assertThat(VaultKeys.isConfigured(Map.of(VaultKeys.KEYSET_FILE_ENV, "/k.json"))).isTrue();
+    assertThat(VaultKeys.isConfigured(Map.of(VaultKeys.KEYSET_ENV, "{}"))).isTrue();
+    assertThatThrownBy(() -> VaultKeys.fromEnvironment(blank))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessageStartingWith("no vault keyset is configured");
   }
 
   @Test
