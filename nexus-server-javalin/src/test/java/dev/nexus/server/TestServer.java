@@ -3,6 +3,7 @@ package dev.nexus.server;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.nexus.server.http.NexusServer;
+import dev.nexus.vault.VaultDatabase;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -235,6 +236,26 @@ final class TestServer implements AutoCloseable {
       }
     }
     return events;
+  }
+
+  /** Posts to any turn route (messages, approve, deny) asking for server-sent events. */
+  List<Sse> stream(String path, String token, Object body, String... headers) {
+    List<String> all = new ArrayList<>(List.of("Accept", "text/event-stream"));
+    all.addAll(List.of(headers));
+    Response response = post(path, token, body, all.toArray(new String[0]));
+    if (response.status() != 200 || !response.contentType().startsWith("text/event-stream")) {
+      throw new AssertionError("stream failed: " + response.status() + " " + response.body());
+    }
+    return parseSse(response.body());
+  }
+
+  /** The embedded or configured PostgreSQL this server runs on. */
+  VaultDatabase database() {
+    return components.resources().stream()
+        .filter(VaultDatabase.class::isInstance)
+        .map(VaultDatabase.class::cast)
+        .findFirst()
+        .orElseThrow(() -> new AssertionError("the server holds no VaultDatabase"));
   }
 
   @Override

@@ -37,6 +37,7 @@ import dev.nexus.core.vault.IssuedTokens;
 import dev.nexus.core.vault.OAuthGrant;
 import dev.nexus.core.vault.OAuthProvider;
 import dev.nexus.core.vault.ProviderId;
+import dev.nexus.core.vault.Secret;
 import dev.nexus.server.Components;
 import dev.nexus.server.ServerSettings;
 import dev.nexus.server.Wiring;
@@ -671,27 +672,53 @@ public final class NexusServer implements AutoCloseable {
     }
   }
 
+  /**
+   * Streams a turn's events. The stream opens with the first event, so a turn refused before it has
+   * one (an approval that is unknown, decided or not the caller's to decide) is answered as a
+   * problem with its own status, as in JSON; a failure after that ends the stream with an {@code
+   * error} event.
+   */
   private void stream(Context ctx, Turn turn) {
+    SseWriter[] writer = new SseWriter[1];
+    Consumer<Views.Event> send =
+        event -> {
+          if (writer[0] == null) {
+            writer[0] = openStream(ctx);
+          }
+          writer[0].send(event);
+        };
+    try {
+      turn.run(event -> send.accept(Views.event(event)));
+    } catch (RuntimeException e) {
+      if (writer[0] == null) {
+        throw e;
+      }
+      send.accept(new Views.Event("error", Problems.body(Problems.from(e), ctx.path())));
+    }
+    if (writer[0] == null) {
+      openStream(ctx);
+    }
+    // The last chunk is written before the turn counts as finished, so a shutdown waiting for the
+    // running turns cannot cut the stream short.
+    try {
+      ctx.res().getOutputStream().close();
+    } catch (IOException e) {
+      // The client went away.
+    }
+  }
+
+  private SseWriter openStream(Context ctx) {
     ctx.status(200);
     ctx.res().setContentType("text/event-stream;charset=utf-8");
     ctx.res().setHeader("Cache-Control", "no-store");
     ctx.res().setHeader("X-Accel-Buffering", "no");
-    OutputStream out;
     try {
-      out = ctx.res().getOutputStream();
+      OutputStream out = ctx.res().getOutputStream();
       out.flush();
+      return new SseWriter(out, json);
     } catch (IOException e) {
-      return;
-    }
-    SseWriter writer = new SseWriter(out, json);
-    try {
-      turn.run(event -> writer.send(Views.event(event)));
-    } catch (NexusException | ApiProblem e) {
-      ApiProblem problem = Problems.from(e);
-      writer.send(new Views.Event("error", Problems.body(problem, ctx.path())));
-    } catch (RuntimeException e) {
-      ApiProblem problem = Problems.from(e);
-      writer.send(new Views.Event("error", Problems.body(problem, ctx.path())));
+      // The client went away; the turn still runs to its end and its events go nowhere.
+      return new SseWriter(OutputStream.nullOutputStream(), json);
     }
   }
 
@@ -777,15 +804,20 @@ public final class NexusServer implements AutoCloseable {
     if (grant.isEmpty()) {
       throw ApiProblem.notFound("there is no " + provider + " connection");
     }
-    try {
-      providers
-          .get(provider)
-          .revoke(grant.get().optionalRefreshToken().orElse(grant.get().accessToken()));
-    } catch (NexusException e) {
-      LOG.warn(
-          "revoking a {} grant failed; forgetting it anyway: {}",
-          provider,
-          e.getClass().getSimpleName());
+    // The refresh token first, so no new access token can be minted; then the access token, which
+    // not every provider revokes along with its refresh token.
+    List<Secret> held = new ArrayList<>();
+    grant.get().optionalRefreshToken().ifPresent(held::add);
+    held.add(grant.get().accessToken());
+    for (Secret token : held) {
+      try {
+        providers.get(provider).revoke(token);
+      } catch (NexusException e) {
+        LOG.warn(
+            "revoking a {} grant failed; forgetting it anyway: {}",
+            provider,
+            e.getClass().getSimpleName());
+      }
     }
     components.vault().delete(key);
     components
