@@ -135,6 +135,7 @@ class ApiGuardsTest {
         TestServer.Response refused = nexus.send(route[0], route[2], token, null);
         assertThat(refused.status()).as(name).isEqualTo(401);
         assertProblem(refused, 401, "unauthenticated");
+        assertThat(refused.header("WWW-Authenticate")).as(name).isEqualTo("Bearer realm=\"nexus\"");
         assertThat(refused.body()).as(name).doesNotContain(token);
       }
       checked.add(name);

@@ -95,6 +95,10 @@ final class Problems {
     if (problem.retryAfter() != null) {
       ctx.header("Retry-After", Long.toString(Math.max(1, problem.retryAfter().toSeconds())));
     }
+    if (problem.status() == 401) {
+      // RFC 6750: name the scheme the API expects.
+      ctx.header("WWW-Authenticate", "Bearer realm=\"nexus\"");
+    }
     ctx.contentType(CONTENT_TYPE);
     ctx.result(json.write(body(problem, ctx.path())));
   }
