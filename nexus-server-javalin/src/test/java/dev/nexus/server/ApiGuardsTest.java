@@ -3,18 +3,14 @@ package dev.nexus.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What guards the API, route by route: the bearer token on every {@code /api} route, the security
@@ -32,32 +28,19 @@ class ApiGuardsTest {
           + " connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none';"
           + " form-action 'self'";
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      new SandboxExtension()
+          .env(
+              env -> {
+                env.put("NEXUS_CORS_ORIGINS", ORIGIN);
+                env.put("NEXUS_PUBLIC_URL", PUBLIC_URL);
+                env.put("NEXUS_TURNS_PER_USER_PER_MINUTE", Integer.toString(TURNS_PER_USER));
+              });
 
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_CORS_ORIGINS", ORIGIN);
-    env.put("NEXUS_PUBLIC_URL", PUBLIC_URL);
-    env.put("NEXUS_TURNS_PER_USER_PER_MINUTE", Integer.toString(TURNS_PER_USER));
-    nexus = TestServer.start(env, fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
-  }
-
+  /** A problem answer, as {@link TestServer#assertProblem}, that explains itself in its detail. */
   private static JsonNode assertProblem(TestServer.Response response, int status, String type) {
-    assertThat(response.status()).as(response.body()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    JsonNode body = response.json();
-    assertThat(body.get("type").asText()).isEqualTo("https://nexus.dev/problems/" + type);
-    assertThat(body.get("status").asInt()).isEqualTo(status);
+    JsonNode body = TestServer.assertProblem(response, status, type);
     assertThat(body.get("detail").asText()).isNotBlank();
     return body;
   }
@@ -74,7 +57,7 @@ class ApiGuardsTest {
 
   /** Every documented route as {@code METHOD path}, with path parameters filled in. */
   private static List<String[]> documentedApiRoutes() {
-    JsonNode document = nexus.get("/openapi.json", null).json();
+    JsonNode document = sandbox.nexus().get("/openapi.json", null).json();
     List<String[]> routes = new ArrayList<>();
     document
         .get("paths")
@@ -100,7 +83,8 @@ class ApiGuardsTest {
   void everyApiRoute_withoutAValidBearerToken_is401Problem_exceptTheOAuthCallback() {
     Instant now = Instant.now();
     String expired =
-        fakes
+        sandbox
+            .fakes()
             .auth0()
             .token()
             .subject("sandbox|late@example.com")
@@ -109,7 +93,8 @@ class ApiGuardsTest {
             .expiresAt(now.minusSeconds(3600))
             .sign();
     String forged =
-        fakes
+        sandbox
+            .fakes()
             .auth0()
             .signedWithWrongKey(
                 Map.of("sub", "sandbox|x@example.com", "aud", "https://nexus.sandbox/api"));
@@ -121,18 +106,20 @@ class ApiGuardsTest {
         continue;
       }
       if (route[1].endsWith("/callback")) {
-        TestServer.Response callback = nexus.send(route[0], route[2], null, null);
+        TestServer.Response callback = sandbox.nexus().send(route[0], route[2], null, null);
         assertThat(callback.status()).as("the callback needs no token").isNotEqualTo(401);
         continue;
       }
       String name = route[0] + " " + route[1];
-      assertProblem(nexus.send(route[0], route[2], null, null), 401, "unauthenticated");
+      assertProblem(sandbox.nexus().send(route[0], route[2], null, null), 401, "unauthenticated");
       assertProblem(
-          nexus.send(route[0], route[2], null, null, "Authorization", "Basic dXNlcjpwYXNz"),
+          sandbox
+              .nexus()
+              .send(route[0], route[2], null, null, "Authorization", "Basic dXNlcjpwYXNz"),
           401,
           "unauthenticated");
       for (String token : List.of("garbled.not-a.jwt", expired, forged)) {
-        TestServer.Response refused = nexus.send(route[0], route[2], token, null);
+        TestServer.Response refused = sandbox.nexus().send(route[0], route[2], token, null);
         assertThat(refused.status()).as(name).isEqualTo(401);
         assertProblem(refused, 401, "unauthenticated");
         assertThat(refused.header("WWW-Authenticate")).as(name).isEqualTo("Bearer realm=\"nexus\"");
@@ -156,20 +143,22 @@ class ApiGuardsTest {
 
   @Test
   void securityHeaders_areOnProblems_streams_thePage_itsScripts_andHealth() {
-    String token = nexus.token("headers@example.com", null, null);
-    String conversation = nexus.newConversation(token);
-    TestServer.Response problem = nexus.get("/api/nothing-here", token);
-    TestServer.Response unauthenticated = nexus.get("/api/me", null);
+    String token = sandbox.nexus().token("headers@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
+    TestServer.Response problem = sandbox.nexus().get("/api/nothing-here", token);
+    TestServer.Response unauthenticated = sandbox.nexus().get("/api/me", null);
     TestServer.Response stream =
-        nexus.post(
-            "/api/conversations/" + conversation + "/messages",
-            token,
-            Map.of("text", "hello"),
-            "Accept",
-            "text/event-stream");
-    TestServer.Response page = nexus.get("/", null);
-    TestServer.Response script = nexus.get("/js/app.js", null);
-    TestServer.Response health = nexus.get("/health", null);
+        sandbox
+            .nexus()
+            .post(
+                "/api/conversations/" + conversation + "/messages",
+                token,
+                Map.of("text", "hello"),
+                "Accept",
+                "text/event-stream");
+    TestServer.Response page = sandbox.nexus().get("/", null);
+    TestServer.Response script = sandbox.nexus().get("/js/app.js", null);
+    TestServer.Response health = sandbox.nexus().get("/health", null);
 
     assertProblem(problem, 404, "route-not-found");
     assertProblem(unauthenticated, 401, "unauthenticated");
@@ -188,7 +177,8 @@ class ApiGuardsTest {
       assertThat(answer.header("Cache-Control")).isEqualTo("no-store");
     }
     assertThat(
-            nexus
+            sandbox
+                .nexus()
                 .post("/sandbox/token", null, Map.of("email", "h@example.com"))
                 .header("Cache-Control"))
         .isEqualTo("no-store");
@@ -197,21 +187,27 @@ class ApiGuardsTest {
 
   @Test
   void cors_theConfiguredOrigin_isAllowed_onAnswersProblemsAndPreflights_noOtherOriginIs() {
-    String token = nexus.token("cors@example.com", null, null);
+    String token = sandbox.nexus().token("cors@example.com", null, null);
     String[] preflight = {
       "Access-Control-Request-Method", "POST",
       "Access-Control-Request-Headers", "authorization, content-type, x-gemini-api-key"
     };
 
-    TestServer.Response answer = nexus.get("/api/me", token, "Origin", ORIGIN);
-    TestServer.Response problem = nexus.get("/api/me", null, "Origin", ORIGIN);
+    TestServer.Response answer = sandbox.nexus().get("/api/me", token, "Origin", ORIGIN);
+    TestServer.Response problem = sandbox.nexus().get("/api/me", null, "Origin", ORIGIN);
     TestServer.Response allowed =
-        nexus.send("OPTIONS", "/api/conversations", null, null, with(preflight, ORIGIN));
+        sandbox.nexus().send("OPTIONS", "/api/conversations", null, null, with(preflight, ORIGIN));
     TestServer.Response foreign =
-        nexus.send(
-            "OPTIONS", "/api/conversations", null, null, with(preflight, "https://evil.example"));
+        sandbox
+            .nexus()
+            .send(
+                "OPTIONS",
+                "/api/conversations",
+                null,
+                null,
+                with(preflight, "https://evil.example"));
     TestServer.Response foreignAnswer =
-        nexus.get("/api/me", token, "Origin", "https://evil.example");
+        sandbox.nexus().get("/api/me", token, "Origin", "https://evil.example");
 
     assertThat(answer.status()).isEqualTo(200);
     assertThat(answer.header("Access-Control-Allow-Origin")).isEqualTo(ORIGIN);
@@ -256,46 +252,54 @@ class ApiGuardsTest {
 
   @Test
   void members_managersAndMembersMayNotAddChangeOrRemove_andNothingChanges() {
-    String admin = nexus.token("root@example.com", "org-guard-m", "admin");
-    String manager = nexus.token("lead@example.com", "org-guard-m", "manager");
-    String member = nexus.token("worker@example.com", "org-guard-m", "member");
-    String before = nexus.get("/api/organization/members", admin).json().toString();
+    String admin = sandbox.nexus().token("root@example.com", "org-guard-m", "admin");
+    String manager = sandbox.nexus().token("lead@example.com", "org-guard-m", "manager");
+    String member = sandbox.nexus().token("worker@example.com", "org-guard-m", "member");
+    String before = sandbox.nexus().get("/api/organization/members", admin).json().toString();
 
     for (String caller : List.of(manager, member)) {
       assertProblem(
-          nexus.post(
-              "/api/organization/members", caller, Map.of("user", "intruder", "role", "admin")),
+          sandbox
+              .nexus()
+              .post(
+                  "/api/organization/members", caller, Map.of("user", "intruder", "role", "admin")),
           403,
           "forbidden");
       assertProblem(
-          nexus.send(
-              "PUT",
-              "/api/organization/members/sandbox%7Cworker@example.com",
-              caller,
-              "{\"role\":\"admin\"}"),
+          sandbox
+              .nexus()
+              .send(
+                  "PUT",
+                  "/api/organization/members/sandbox%7Cworker@example.com",
+                  caller,
+                  "{\"role\":\"admin\"}"),
           403,
           "forbidden");
       assertProblem(
-          nexus.send(
-              "DELETE", "/api/organization/members/sandbox%7Croot@example.com", caller, null),
+          sandbox
+              .nexus()
+              .send("DELETE", "/api/organization/members/sandbox%7Croot@example.com", caller, null),
           403,
           "forbidden");
-      assertProblem(nexus.get("/api/organization/members", caller), 403, "forbidden");
+      assertProblem(sandbox.nexus().get("/api/organization/members", caller), 403, "forbidden");
     }
 
-    JsonNode after = nexus.get("/api/organization/members", admin).json();
+    JsonNode after = sandbox.nexus().get("/api/organization/members", admin).json();
     assertThat(after.toString()).isEqualTo(before).doesNotContain("intruder");
-    assertThat(nexus.get("/api/me", member).json().get("role").asText()).isEqualTo("member");
+    assertThat(sandbox.nexus().get("/api/me", member).json().get("role").asText())
+        .isEqualTo("member");
   }
 
   @Test
   void audit_anAdminReadsTheirOrganizationsLog_andVerifiesIt() {
-    String admin = nexus.token("auditor@example.com", "org-guard-audit", "admin");
-    nexus.post("/api/organization/members", admin, Map.of("user", "temp-worker", "role", "member"));
-    nexus.token("outsider@example.com", "org-guard-elsewhere", "admin");
+    String admin = sandbox.nexus().token("auditor@example.com", "org-guard-audit", "admin");
+    sandbox
+        .nexus()
+        .post("/api/organization/members", admin, Map.of("user", "temp-worker", "role", "member"));
+    sandbox.nexus().token("outsider@example.com", "org-guard-elsewhere", "admin");
 
-    TestServer.Response page = nexus.get("/api/audit", admin);
-    TestServer.Response verified = nexus.get("/api/audit/verify", admin);
+    TestServer.Response page = sandbox.nexus().get("/api/audit", admin);
+    TestServer.Response verified = sandbox.nexus().get("/api/audit/verify", admin);
 
     assertThat(page.status()).isEqualTo(200);
     JsonNode records = page.json().get("records");
@@ -318,16 +322,18 @@ class ApiGuardsTest {
   /** Parks one send in a conversation of its own and returns the approval's id. */
   private static String parkSend(String token, String text) {
     JsonNode turn =
-        nexus.chat(
-            token,
-            nexus.newConversation(token),
-            "Send an email to test@example.com saying " + text);
+        sandbox
+            .nexus()
+            .chat(
+                token,
+                sandbox.nexus().newConversation(token),
+                "Send an email to test@example.com saying " + text);
     assertThat(turn.get("status").asText()).isEqualTo("awaiting_approval");
     return turn.get("pending").get(0).asText();
   }
 
   private static List<String> approvalIds(String token, String query) {
-    TestServer.Response response = nexus.get("/api/approvals" + query, token);
+    TestServer.Response response = sandbox.nexus().get("/api/approvals" + query, token);
     assertThat(response.status()).as(response.body()).isEqualTo(200);
     List<String> ids = new ArrayList<>();
     response.json().get("approvals").forEach(a -> ids.add(a.get("id").asText()));
@@ -336,48 +342,51 @@ class ApiGuardsTest {
 
   @Test
   void approvals_filterByStatus_pendingLeavesOutDecidedOnes_andAnUnknownStatusIs422() {
-    String token = nexus.token("filter@example.com", "org-guard-filter", "member");
-    nexus.connect(token, "gmail");
+    String token = sandbox.nexus().token("filter@example.com", "org-guard-filter", "member");
+    sandbox.nexus().connect(token, "gmail");
     String executed = parkSend(token, "one");
     String denied = parkSend(token, "two");
     String pending = parkSend(token, "three");
-    nexus.post("/api/approvals/" + executed + "/approve", token, null);
-    nexus.post("/api/approvals/" + denied + "/deny", token, null);
+    sandbox.nexus().post("/api/approvals/" + executed + "/approve", token, null);
+    sandbox.nexus().post("/api/approvals/" + denied + "/deny", token, null);
 
     assertThat(approvalIds(token, "?status=pending")).containsExactly(pending);
     assertThat(approvalIds(token, "")).containsExactly(pending);
     assertThat(approvalIds(token, "?status=executed")).containsExactly(executed);
     assertThat(approvalIds(token, "?status=denied")).containsExactly(denied);
-    JsonNode listed = nexus.get("/api/approvals?status=pending", token).json().get("approvals");
+    JsonNode listed =
+        sandbox.nexus().get("/api/approvals?status=pending", token).json().get("approvals");
     assertThat(listed.get(0).get("status").asText()).isEqualTo("pending");
     assertThat(listed.get(0).at("/call/tool").asText()).isEqualTo("gmail_send");
     JsonNode bogus =
-        assertProblem(nexus.get("/api/approvals?status=bogus", token), 422, "invalid-value");
+        assertProblem(
+            sandbox.nexus().get("/api/approvals?status=bogus", token), 422, "invalid-value");
     assertThat(bogus.get("detail").asText()).contains("pending").doesNotContain("bogus");
   }
 
   @Test
   void decidingADecidedApproval_is409Conflict_andTheCallRunsOnce() {
-    String token = nexus.token("twice@example.com", "org-guard-twice", "member");
-    nexus.connect(token, "gmail");
+    String token = sandbox.nexus().token("twice@example.com", "org-guard-twice", "member");
+    sandbox.nexus().connect(token, "gmail");
     String executed = parkSend(token, "only once");
     String denied = parkSend(token, "never");
-    assertThat(nexus.post("/api/approvals/" + executed + "/approve", token, null).status())
+    assertThat(
+            sandbox.nexus().post("/api/approvals/" + executed + "/approve", token, null).status())
         .isEqualTo(200);
-    assertThat(nexus.post("/api/approvals/" + denied + "/deny", token, null).status())
+    assertThat(sandbox.nexus().post("/api/approvals/" + denied + "/deny", token, null).status())
         .isEqualTo(200);
-    long sends = fakes.gmail().requestCount("messages.send");
+    long sends = sandbox.fakes().gmail().requestCount("messages.send");
 
     for (String approval : List.of(executed, denied)) {
       for (String decision : List.of("approve", "deny")) {
         String path = "/api/approvals/" + approval + "/" + decision;
-        JsonNode conflict = assertProblem(nexus.post(path, token, null), 409, "conflict");
+        JsonNode conflict = assertProblem(sandbox.nexus().post(path, token, null), 409, "conflict");
         assertThat(conflict.get("instance").asText()).isEqualTo(path);
         assertThat(conflict.get("title").asText()).isEqualTo("Conflict");
       }
     }
 
-    assertThat(fakes.gmail().requestCount("messages.send")).isEqualTo(sends);
+    assertThat(sandbox.fakes().gmail().requestCount("messages.send")).isEqualTo(sends);
     assertThat(approvalIds(token, "?status=executed")).containsExactly(executed);
     assertThat(approvalIds(token, "?status=denied")).containsExactly(denied);
   }
@@ -386,20 +395,20 @@ class ApiGuardsTest {
 
   @Test
   void decisionRoutes_areNotRateLimited_andDocumentEveryStatusTheyAnswer() {
-    String ann = nexus.token("quota@example.com", "org-guard-quota", "member");
-    String bob = nexus.token("peer@example.com", "org-guard-quota", "member");
-    String stranger = nexus.token("far@example.com", "org-guard-far", "admin");
-    nexus.connect(ann, "gmail");
+    String ann = sandbox.nexus().token("quota@example.com", "org-guard-quota", "member");
+    String bob = sandbox.nexus().token("peer@example.com", "org-guard-quota", "member");
+    String stranger = sandbox.nexus().token("far@example.com", "org-guard-far", "admin");
+    sandbox.nexus().connect(ann, "gmail");
     List<String> parked = new ArrayList<>();
     for (int i = 0; i < 2; i++) {
       parked.add(parkSend(ann, "number " + i));
     }
-    String conversation = nexus.newConversation(ann);
+    String conversation = sandbox.nexus().newConversation(ann);
     String messages = "/api/conversations/" + conversation + "/messages";
     for (int i = parked.size(); i < TURNS_PER_USER; i++) {
-      assertThat(nexus.post(messages, ann, Map.of("text", "hi")).status()).isEqualTo(200);
+      assertThat(sandbox.nexus().post(messages, ann, Map.of("text", "hi")).status()).isEqualTo(200);
     }
-    assertProblem(nexus.post(messages, ann, Map.of("text", "hi")), 429, "rate-limited");
+    assertProblem(sandbox.nexus().post(messages, ann, Map.of("text", "hi")), 429, "rate-limited");
     Map<String, Set<Integer>> answered =
         Map.of("approve", new TreeSet<>(), "deny", new TreeSet<>());
 
@@ -408,15 +417,16 @@ class ApiGuardsTest {
     for (String decision : List.of("approve", "deny")) {
       String path = decision.equals("approve") ? approve : deny;
       Set<Integer> statuses = answered.get(decision);
-      statuses.add(nexus.post(path, null, null).status());
-      statuses.add(nexus.post(path, stranger, null).status());
-      statuses.add(nexus.post(path, bob, null).status());
-      statuses.add(nexus.post(path, ann, null, "X-Gemini-Api-Key", "not a key!").status());
-      statuses.add(nexus.post(path, ann, null).status());
-      statuses.add(nexus.post(path, ann, null).status());
+      statuses.add(sandbox.nexus().post(path, null, null).status());
+      statuses.add(sandbox.nexus().post(path, stranger, null).status());
+      statuses.add(sandbox.nexus().post(path, bob, null).status());
+      statuses.add(
+          sandbox.nexus().post(path, ann, null, "X-Gemini-Api-Key", "not a key!").status());
+      statuses.add(sandbox.nexus().post(path, ann, null).status());
+      statuses.add(sandbox.nexus().post(path, ann, null).status());
     }
 
-    JsonNode paths = nexus.get("/openapi.json", null).json().get("paths");
+    JsonNode paths = sandbox.nexus().get("/openapi.json", null).json().get("paths");
     for (String decision : List.of("approve", "deny")) {
       Set<Integer> documented = new TreeSet<>();
       paths

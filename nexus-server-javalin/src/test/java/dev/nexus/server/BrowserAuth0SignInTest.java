@@ -5,14 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nexus.testkit.auth0.FakeAuth0Server;
 import java.net.URI;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 /**
@@ -26,10 +24,14 @@ class BrowserAuth0SignInTest {
   static final String SPA_CLIENT = "nexus-web";
   static final String ROLE_CLAIM = "https://nexus.test/role";
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static FakeAuth0Server tenant;
-  static TestServer nexus;
+  static final StartedService<FakeAuth0Server> tenant =
+      new StartedService<>(FakeAuth0Server::start);
+
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.signingInAt(tenant, AUDIENCE, SPA_CLIENT)
+          .env(env -> env.put("NEXUS_AUTH0_ROLE_CLAIM", ROLE_CLAIM));
+
   static BrowserSession browser;
   static String base;
 
@@ -38,16 +40,8 @@ class BrowserAuth0SignInTest {
     Assumptions.assumeTrue(
         BrowserSession.missing().isEmpty(),
         () -> "browser tests skipped: " + BrowserSession.missing().orElse(""));
-    fakes = SandboxServices.start(Clock.systemUTC());
-    tenant = FakeAuth0Server.start();
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_AUTH0_DOMAIN", tenant.baseUrl());
-    env.put("NEXUS_AUTH0_AUDIENCE", AUDIENCE);
-    env.put("NEXUS_AUTH0_SPA_CLIENT_ID", SPA_CLIENT);
-    env.put("NEXUS_AUTH0_ROLE_CLAIM", ROLE_CLAIM);
-    nexus = TestServer.start(env, fakes);
-    base = "http://localhost:" + nexus.server.port();
-    tenant.registerSinglePageApp(SPA_CLIENT, URI.create(base + "/"));
+    base = "http://localhost:" + sandbox.nexus().server.port();
+    tenant.get().registerSinglePageApp(SPA_CLIENT, URI.create(base + "/"));
     browser = BrowserSession.start();
   }
 
@@ -55,15 +49,6 @@ class BrowserAuth0SignInTest {
   static void stop() {
     if (browser != null) {
       browser.close();
-    }
-    if (nexus != null) {
-      nexus.close();
-    }
-    if (tenant != null) {
-      tenant.close();
-    }
-    if (fakes != null) {
-      fakes.close();
     }
   }
 
@@ -74,8 +59,8 @@ class BrowserAuth0SignInTest {
   @Test
   void universalLogin_personalWorkspace_landsSignedInAndTheApiAcceptsTheToken() {
     // given a person the tenant will sign in, and the page signed out
-    tenant.signInAs("auth0|ada", Map.of("email", "ada@example.com"));
-    int redeemedBefore = tenant.authorizationCodesRedeemed();
+    tenant.get().signInAs("auth0|ada", Map.of("email", "ada@example.com"));
+    int redeemedBefore = tenant.get().authorizationCodesRedeemed();
     browser.openSignedOut(base);
 
     // then the page offers Auth0 sign-in, not the sandbox form
@@ -89,19 +74,19 @@ class BrowserAuth0SignInTest {
     // then the browser went through /authorize with PKCE and came back signed in
     browser.textIn("#whoami", "auth0|ada");
     browser.textIn("#whoami", "personal workspace");
-    FakeAuth0Server.AuthorizeRequest login = tenant.lastAuthorization().orElseThrow();
+    FakeAuth0Server.AuthorizeRequest login = tenant.get().lastAuthorization().orElseThrow();
     assertThat(login.clientId()).isEqualTo(SPA_CLIENT);
     assertThat(login.redirectUri()).isEqualTo(base + "/");
     assertThat(login.audience()).isEqualTo(AUDIENCE);
     assertThat(login.codeChallengeMethod()).isEqualTo("S256");
     assertThat(login.codeChallenge()).matches("[A-Za-z0-9_-]{43}");
     assertThat(login.organization()).isNull();
-    assertThat(tenant.authorizationCodesRedeemed()).isEqualTo(redeemedBefore + 1);
+    assertThat(tenant.get().authorizationCodesRedeemed()).isEqualTo(redeemedBefore + 1);
     assertThat(browser.driver.getCurrentUrl()).doesNotContain("code=").doesNotContain("state=");
     browser.visible("#view-chat");
 
     // and the token the page holds is the tenant's, accepted by /api/me
-    TestServer.Response me = nexus.get("/api/me", storedToken());
+    TestServer.Response me = sandbox.nexus().get("/api/me", storedToken());
     assertThat(me.status()).isEqualTo(200);
     JsonNode body = me.json();
     assertThat(body.get("user").asText()).isEqualTo("auth0|ada");
@@ -120,9 +105,9 @@ class BrowserAuth0SignInTest {
   @Test
   void universalLogin_toAnOrganization_carriesItsIdAndTheRoleClaim() {
     // given an organization of the tenant with grace among its members, as a manager
-    String acme = tenant.seedOrganization("acme-web", "Acme");
-    tenant.seedMember(acme, "auth0|grace", "manager");
-    tenant.signInAs("auth0|grace", Map.of(ROLE_CLAIM, "manager"));
+    String acme = tenant.get().seedOrganization("acme-web", "Acme");
+    tenant.get().seedMember(acme, "auth0|grace", "manager");
+    tenant.get().signInAs("auth0|grace", Map.of(ROLE_CLAIM, "manager"));
     browser.openSignedOut(base);
 
     // when she names the organization and signs in
@@ -131,8 +116,8 @@ class BrowserAuth0SignInTest {
 
     // then the login asked for that organization and she acts in it with her role
     browser.textIn("#whoami", "auth0|grace · manager · " + acme);
-    assertThat(tenant.lastAuthorization().orElseThrow().organization()).isEqualTo("acme-web");
-    JsonNode me = nexus.get("/api/me", storedToken()).json();
+    assertThat(tenant.get().lastAuthorization().orElseThrow().organization()).isEqualTo("acme-web");
+    JsonNode me = sandbox.nexus().get("/api/me", storedToken()).json();
     assertThat(me.get("organization").asText()).isEqualTo(acme);
     assertThat(me.get("role").asText()).isEqualTo("manager");
   }
@@ -140,8 +125,8 @@ class BrowserAuth0SignInTest {
   @Test
   void universalLogin_refusedByTheTenant_saysWhyAndStaysSignedOut() {
     // given an organization linus does not belong to
-    tenant.seedOrganization("globex-web", "Globex");
-    tenant.signInAs("auth0|linus", Map.of());
+    tenant.get().seedOrganization("globex-web", "Globex");
+    tenant.get().signInAs("auth0|linus", Map.of());
     browser.openSignedOut(base);
 
     // when he tries to sign in to it

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.gmail.Mailbox;
 import dev.nexus.testkit.gmail.StoredMessage;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,6 +17,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
@@ -32,9 +31,7 @@ import org.openqa.selenium.support.ui.Select;
  */
 class BrowserWorkspaceTest {
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
+  @RegisterExtension static final SandboxExtension sandbox = new SandboxExtension();
   static BrowserSession browser;
   static String base;
 
@@ -43,9 +40,7 @@ class BrowserWorkspaceTest {
     Assumptions.assumeTrue(
         BrowserSession.missing().isEmpty(),
         () -> "browser tests skipped: " + BrowserSession.missing().orElse(""));
-    fakes = SandboxServices.start(Clock.systemUTC());
-    nexus = TestServer.start(TestServer.sandboxEnv(data), fakes);
-    base = "http://localhost:" + nexus.server.port();
+    base = "http://localhost:" + sandbox.nexus().server.port();
     browser = BrowserSession.start();
   }
 
@@ -53,12 +48,6 @@ class BrowserWorkspaceTest {
   static void stop() {
     if (browser != null) {
       browser.close();
-    }
-    if (nexus != null) {
-      nexus.close();
-    }
-    if (fakes != null) {
-      fakes.close();
     }
   }
 
@@ -89,24 +78,12 @@ class BrowserWorkspaceTest {
   }
 
   private static Mailbox mailboxOfMember(String token) {
-    JsonNode me = nexus.get("/api/me", token).json();
-    String accessToken =
-        nexus
-            .components
-            .vault()
-            .find(
-                new GrantKey(
-                    OrganizationId.of(me.get("organization").asText()),
-                    UserId.of(me.get("user").asText()),
-                    ProviderId.GMAIL))
-            .orElseThrow()
-            .accessToken()
-            .reveal();
-    return fakes.gmail().mailbox(accessToken);
+    String accessToken = sandbox.nexus().grant(token, ProviderId.GMAIL).accessToken().reveal();
+    return sandbox.fakes().gmail().mailbox(accessToken);
   }
 
   private static Mailbox mailboxOf(String email) {
-    return mailboxOfMember(nexus.token(email, null, null));
+    return mailboxOfMember(sandbox.nexus().token(email, null, null));
   }
 
   private static void waitForIdle() {
@@ -279,7 +256,8 @@ class BrowserWorkspaceTest {
         .waiting()
         .until(
             d ->
-                nexus
+                sandbox
+                    .nexus()
                     .components
                     .directory()
                     .membership(OrganizationId.of("acme"), UserId.of("sandbox|linus@example.com"))
@@ -301,7 +279,8 @@ class BrowserWorkspaceTest {
         .until(
             d -> browser.all("#members-rows tr[data-user='sandbox|linus@example.com']").isEmpty());
     assertThat(
-            nexus
+            sandbox
+                .nexus()
                 .components
                 .directory()
                 .membership(OrganizationId.of("acme"), UserId.of("sandbox|linus@example.com")))
@@ -331,18 +310,22 @@ class BrowserWorkspaceTest {
   @Test
   void approvals_managerSeesTheOrganizationsPendingCallAndApprovesIt() {
     // given a member of globex whose send waits for approval (set up through the API)
-    String member = nexus.token("hedy@example.com", "globex", "member");
-    nexus.connect(member, "gmail");
-    String conversation = nexus.newConversation(member);
+    String member = sandbox.nexus().token("hedy@example.com", "globex", "member");
+    sandbox.nexus().connect(member, "gmail");
+    String conversation = sandbox.nexus().newConversation(member);
     JsonNode turn =
-        nexus.chat(member, conversation, "Send an email to team@example.com saying the demo works");
+        sandbox
+            .nexus()
+            .chat(member, conversation, "Send an email to team@example.com saying the demo works");
     assertThat(turn.get("status").asText()).isEqualTo("awaiting_approval");
     String approvalId = turn.get("pending").get(0).asText();
     Mailbox mailbox = mailboxOfMember(member);
     int sentBefore = mailbox.sent().size();
 
     // when a manager of globex, with a mailbox of her own, opens the approvals page
-    nexus.connect(nexus.token("katherine@example.com", "globex", "manager"), "gmail");
+    sandbox
+        .nexus()
+        .connect(sandbox.nexus().token("katherine@example.com", "globex", "manager"), "gmail");
     signIn("katherine@example.com", "globex", "manager");
     go("approvals");
 
@@ -408,14 +391,10 @@ class BrowserWorkspaceTest {
     card.findElement(By.cssSelector("button[data-decision='approve']")).click();
     browser.waiting().until(d -> "executed".equals(card.getAttribute("data-status")));
     waitForIdle();
-    JsonNode me = nexus.get("/api/me", browserToken()).json();
-    GrantKey notion =
-        new GrantKey(
-            OrganizationId.of(me.get("organization").asText()),
-            UserId.of(me.get("user").asText()),
-            ProviderId.NOTION);
-    String access = nexus.components.vault().find(notion).orElseThrow().accessToken().reveal();
-    assertThat(fakes.notion().workspace(access).orElseThrow().pageIdByTitle("Meeting Notes"))
+    String token = browserToken();
+    String access = sandbox.nexus().grant(token, ProviderId.NOTION).accessToken().reveal();
+    assertThat(
+            sandbox.fakes().notion().workspace(access).orElseThrow().pageIdByTitle("Meeting Notes"))
         .isPresent();
 
     // when she disconnects Notion and confirms
@@ -427,7 +406,7 @@ class BrowserWorkspaceTest {
     browser.textIn("[data-provider='notion'] .badge", "Not connected");
     browser.visible("[data-provider='notion'] button[data-action='connect']");
     assertThat(browser.all("[data-provider='notion'] button[data-action='disconnect']")).isEmpty();
-    assertThat(nexus.components.vault().find(notion)).isEmpty();
+    assertThat(sandbox.nexus().findGrant(token, ProviderId.NOTION)).isEmpty();
     go("audit");
     browser.visible("#audit-rows tr[data-action='connection_removed']");
   }
@@ -435,20 +414,23 @@ class BrowserWorkspaceTest {
   @Test
   void auditLog_pagesForwardAndBack_twentyFiveEventsAPage() {
     // given an organization with more than a page of events (its admin adds 30 members)
-    String admin = nexus.token("ida@example.com", "ledger", "admin");
+    String admin = sandbox.nexus().token("ida@example.com", "ledger", "admin");
     for (int i = 0; i < 30; i++) {
       TestServer.Response added =
-          nexus.post(
-              "/api/organization/members",
-              admin,
-              Map.of("user", "sandbox|clerk" + i + "@example.com", "role", "member"));
+          sandbox
+              .nexus()
+              .post(
+                  "/api/organization/members",
+                  admin,
+                  Map.of("user", "sandbox|clerk" + i + "@example.com", "role", "member"));
       assertThat(added.status()).isBetween(200, 201);
     }
 
     // when she signs in and opens the audit log
     signIn("ida@example.com", "ledger", "admin");
     List<Long> all = new ArrayList<>();
-    nexus
+    sandbox
+        .nexus()
         .get("/api/audit?limit=1000", admin)
         .json()
         .get("records")
@@ -483,7 +465,7 @@ class BrowserWorkspaceTest {
     // given a server whose approvals expire after two seconds, and a send left waiting there
     Map<String, String> env = TestServer.sandboxEnv(shortData);
     env.put("NEXUS_APPROVAL_TTL", "2");
-    try (TestServer hasty = TestServer.start(env, fakes)) {
+    try (TestServer hasty = TestServer.start(env, sandbox.fakes())) {
       String at = "http://localhost:" + hasty.server.port();
       String member = hasty.token("otto@example.com", null, null);
       hasty.connect(member, "gmail");

@@ -4,13 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nexus.testkit.auth0.FakeAuth0Server;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A server whose identity is an Auth0 tenant (the testkit's fake on loopback http): what {@code
@@ -21,69 +17,48 @@ class ClientConfigTest {
 
   static final String AUDIENCE = "https://api.nexus.test/";
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static FakeAuth0Server tenant;
-  static TestServer nexus;
+  static final StartedService<FakeAuth0Server> tenant =
+      new StartedService<>(FakeAuth0Server::start);
 
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    tenant = FakeAuth0Server.start();
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_AUTH0_DOMAIN", tenant.baseUrl());
-    env.put("NEXUS_AUTH0_AUDIENCE", AUDIENCE);
-    env.put("NEXUS_AUTH0_SPA_CLIENT_ID", "nexus-web");
-    nexus = TestServer.start(env, fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    if (nexus != null) {
-      nexus.close();
-    }
-    if (tenant != null) {
-      tenant.close();
-    }
-    if (fakes != null) {
-      fakes.close();
-    }
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.signingInAt(tenant, AUDIENCE, "nexus-web");
 
   @Test
   void configJson_namesTheTenantsBaseUrl_audienceAndSpaClient() {
-    TestServer.Response response = nexus.get("/config.json", null);
+    TestServer.Response response = sandbox.nexus().get("/config.json", null);
 
     assertThat(response.status()).isEqualTo(200);
     JsonNode config = response.json();
     assertThat(config.get("mode").asText()).isEqualTo("production");
     JsonNode auth0 = config.get("auth0");
-    assertThat(auth0.get("base_url").asText()).isEqualTo(tenant.baseUrl());
-    assertThat(auth0.get("domain").asText()).isEqualTo("127.0.0.1:" + tenant.port());
+    assertThat(auth0.get("base_url").asText()).isEqualTo(tenant.get().baseUrl());
+    assertThat(auth0.get("domain").asText()).isEqualTo("127.0.0.1:" + tenant.get().port());
     assertThat(auth0.get("audience").asText()).isEqualTo(AUDIENCE);
     assertThat(auth0.get("client_id").asText()).isEqualTo("nexus-web");
   }
 
   @Test
   void contentSecurityPolicy_connectsToThisServerAndExactlyTheTenantsOrigin() {
-    String policy = nexus.get("/", null).header("Content-Security-Policy");
+    String policy = sandbox.nexus().get("/", null).header("Content-Security-Policy");
 
-    assertThat(policy).contains("; connect-src 'self' " + tenant.baseUrl() + ";");
+    assertThat(policy).contains("; connect-src 'self' " + tenant.get().baseUrl() + ";");
     assertThat(policy).contains("script-src 'self';").doesNotContain("unsafe");
   }
 
   @Test
   void sandboxTokenRoute_isGone_andTheTenantsTokensAreAccepted() {
     // given a token the tenant issued for the configured audience
-    String token = tenant.token().subject("auth0|ada").audience(AUDIENCE).sign();
+    String token = tenant.get().token().subject("auth0|ada").audience(AUDIENCE).sign();
 
     // when it calls the API, then the server accepts it (through the http base URL's key set)
-    TestServer.Response me = nexus.get("/api/me", token);
+    TestServer.Response me = sandbox.nexus().get("/api/me", token);
     assertThat(me.status()).isEqualTo(200);
     assertThat(me.json().get("user").asText()).isEqualTo("auth0|ada");
 
     // and no sandbox tokens can be minted on this server
-    assertThat(nexus.post("/sandbox/token", null, Map.of("email", "x@example.com")).status())
+    assertThat(
+            sandbox.nexus().post("/sandbox/token", null, Map.of("email", "x@example.com")).status())
         .isEqualTo(404);
   }
 }

@@ -1,11 +1,9 @@
 package dev.nexus.server;
 
+import static dev.nexus.server.TestServer.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nexus.core.identity.OrganizationId;
-import dev.nexus.core.identity.UserId;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.OAuthGrant;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.gmail.FakeGmailServer;
@@ -17,16 +15,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Connecting and disconnecting a provider as a browser does it: the redirect to the consent page,
@@ -35,30 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ConnectionsTest {
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
+  @RegisterExtension static final SandboxExtension sandbox = new SandboxExtension();
   static final HttpClient BROWSER = HttpClient.newHttpClient();
-
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    nexus = TestServer.start(TestServer.sandboxEnv(data), fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
-  }
-
-  private static void assertProblem(TestServer.Response response, int status, String type) {
-    assertThat(response.status()).as(response.body()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    assertThat(response.json().get("type").asText())
-        .isEqualTo("https://nexus.dev/problems/" + type);
-    assertThat(response.json().get("status").asInt()).isEqualTo(status);
-  }
 
   private static Map<String, String> query(URI uri) {
     Map<String, String> parameters = new HashMap<>();
@@ -74,7 +45,9 @@ class ConnectionsTest {
   /** The consent page the authorize route redirects a browser to. */
   private static URI consentPage(String token, String provider) {
     TestServer.Response authorize =
-        nexus.get("/api/connections/" + provider + "/authorize", token, "Accept", "text/html");
+        sandbox
+            .nexus()
+            .get("/api/connections/" + provider + "/authorize", token, "Accept", "text/html");
     assertThat(authorize.status()).as(authorize.body()).isEqualTo(302);
     return URI.create(authorize.header("Location"));
   }
@@ -90,7 +63,8 @@ class ConnectionsTest {
   }
 
   private static JsonNode connection(String token, String provider) {
-    for (JsonNode connection : nexus.get("/api/connections", token).json().get("connections")) {
+    for (JsonNode connection :
+        sandbox.nexus().get("/api/connections", token).json().get("connections")) {
       if (connection.get("provider").asText().equals(provider)) {
         return connection;
       }
@@ -98,26 +72,14 @@ class ConnectionsTest {
     throw new AssertionError("no connection entry for " + provider);
   }
 
-  private static Optional<OAuthGrant> grant(String token, ProviderId provider) {
-    JsonNode me = nexus.get("/api/me", token).json();
-    return nexus
-        .components
-        .vault()
-        .find(
-            new GrantKey(
-                OrganizationId.of(me.get("organization").asText()),
-                UserId.of(me.get("user").asText()),
-                provider));
-  }
-
   @Test
   void authorize_redirectsABrowserToGooglesConsent_withStateAndS256Challenge() {
-    String token = nexus.token("consent@example.com", null, null);
+    String token = sandbox.nexus().token("consent@example.com", null, null);
 
     URI page = consentPage(token, "gmail");
     URI again = consentPage(token, "gmail");
 
-    URI fake = fakes.gmail().baseUri();
+    URI fake = sandbox.fakes().gmail().baseUri();
     assertThat(page.getHost()).isEqualTo(fake.getHost());
     assertThat(page.getPort()).isEqualTo(fake.getPort());
     assertThat(page.getPath()).isEqualTo("/o/oauth2/v2/auth");
@@ -125,7 +87,7 @@ class ConnectionsTest {
     assertThat(parameters.get("response_type")).isEqualTo("code");
     assertThat(parameters.get("client_id")).isEqualTo(FakeGmailServer.DEFAULT_CLIENT_ID);
     assertThat(parameters.get("redirect_uri"))
-        .isEqualTo(nexus.server.publicUrl() + "/api/connections/gmail/callback");
+        .isEqualTo(sandbox.nexus().server.publicUrl() + "/api/connections/gmail/callback");
     assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{32,}");
     assertThat(parameters.get("state")).doesNotContain("consent").doesNotContain("sandbox");
     assertThat(parameters.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
@@ -138,11 +100,11 @@ class ConnectionsTest {
 
   @Test
   void authorize_redirectsABrowserToNotionsConsent_withStateAndS256Challenge() {
-    String token = nexus.token("pages@example.com", null, null);
+    String token = sandbox.nexus().token("pages@example.com", null, null);
 
     URI page = consentPage(token, "notion");
 
-    URI fake = URI.create(fakes.notion().baseUrl());
+    URI fake = URI.create(sandbox.fakes().notion().baseUrl());
     assertThat(page.getHost()).isEqualTo(fake.getHost());
     assertThat(page.getPort()).isEqualTo(fake.getPort());
     assertThat(page.getPath()).isEqualTo("/v1/oauth/authorize");
@@ -150,7 +112,7 @@ class ConnectionsTest {
     assertThat(parameters.get("client_id")).isEqualTo(FakeNotionServer.CLIENT_ID);
     assertThat(parameters.get("owner")).isEqualTo("user");
     assertThat(parameters.get("redirect_uri"))
-        .isEqualTo(nexus.server.publicUrl() + "/api/connections/notion/callback");
+        .isEqualTo(sandbox.nexus().server.publicUrl() + "/api/connections/notion/callback");
     assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{32,}");
     assertThat(parameters.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
     assertThat(parameters.get("code_challenge_method")).isEqualTo("S256");
@@ -158,35 +120,39 @@ class ConnectionsTest {
 
   @Test
   void callback_afterConsent_needsNoBearerToken_andRedirectsBackToTheApp() throws Exception {
-    String token = nexus.token("back@example.com", null, null);
+    String token = sandbox.nexus().token("back@example.com", null, null);
     String callback = consent(consentPage(token, "gmail"));
 
-    TestServer.Response done = nexus.get(callback, null, "Accept", "text/html");
+    TestServer.Response done = sandbox.nexus().get(callback, null, "Accept", "text/html");
 
     assertThat(done.status()).isEqualTo(303);
     assertThat(done.header("Location")).isEqualTo("/#connections");
     JsonNode gmail = connection(token, "gmail");
     assertThat(gmail.get("status").asText()).isEqualTo("connected");
     assertThat(gmail.get("account").asText()).isEqualTo("back@example.com");
-    assertProblem(nexus.get(callback, null, "Accept", "text/html"), 422, "invalid-value");
+    assertProblem(sandbox.nexus().get(callback, null, "Accept", "text/html"), 422, "invalid-value");
   }
 
   @Test
   void callback_whenThePersonDeclinedAtTheProvider_isAProblem_andConnectsNothing() {
-    String token = nexus.token("declined@example.com", null, null);
+    String token = sandbox.nexus().token("declined@example.com", null, null);
     String state = query(consentPage(token, "gmail")).get("state");
 
     TestServer.Response declined =
-        nexus.get(
-            "/api/connections/gmail/callback?error=access_denied&state=" + state,
-            null,
-            "Accept",
-            "text/html");
+        sandbox
+            .nexus()
+            .get(
+                "/api/connections/gmail/callback?error=access_denied&state=" + state,
+                null,
+                "Accept",
+                "text/html");
     TestServer.Response hostile =
-        nexus.get(
-            "/api/connections/gmail/callback?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state="
-                + state,
-            null);
+        sandbox
+            .nexus()
+            .get(
+                "/api/connections/gmail/callback?error=%3Cscript%3Ealert(1)%3C%2Fscript%3E&state="
+                    + state,
+                null);
 
     assertProblem(declined, 422, "invalid-value");
     assertProblem(hostile, 422, "invalid-value");
@@ -197,7 +163,7 @@ class ConnectionsTest {
   @Test
   void callback_withAMissingGarbledUnknownOrForeignState_isRefused_andConnectsNothing()
       throws Exception {
-    String token = nexus.token("forged@example.com", null, null);
+    String token = sandbox.nexus().token("forged@example.com", null, null);
     String gmailCallback = consent(consentPage(token, "gmail"));
     Map<String, String> issued = query(URI.create("http://x" + gmailCallback));
     String code = issued.get("code");
@@ -212,73 +178,87 @@ class ConnectionsTest {
             "/api/connections/notion/callback?code=" + code + "&state=" + issued.get("state"));
 
     for (String callback : refused) {
-      assertProblem(nexus.get(callback, null), 422, "invalid-value");
+      assertProblem(sandbox.nexus().get(callback, null), 422, "invalid-value");
     }
     assertThat(connection(token, "gmail").get("status").asText()).isEqualTo("not_connected");
     assertThat(connection(token, "notion").get("status").asText()).isEqualTo("not_connected");
     assertProblem(
-        nexus.get("/api/connections/gmail/callback?state=" + issued.get("state"), null),
+        sandbox.nexus().get("/api/connections/gmail/callback?state=" + issued.get("state"), null),
         400,
         "malformed-request");
   }
 
   @Test
   void unknownProvider_is404_forAuthorizeCallbackAndDisconnect() {
-    String token = nexus.token("nowhere@example.com", null, null);
+    String token = sandbox.nexus().token("nowhere@example.com", null, null);
 
-    assertProblem(nexus.get("/api/connections/dropbox/authorize", token), 404, "not-found");
     assertProblem(
-        nexus.get("/api/connections/dropbox/callback?code=c&state=s", null), 404, "not-found");
-    assertProblem(nexus.send("DELETE", "/api/connections/dropbox", token, null), 404, "not-found");
+        sandbox.nexus().get("/api/connections/dropbox/authorize", token), 404, "not-found");
+    assertProblem(
+        sandbox.nexus().get("/api/connections/dropbox/callback?code=c&state=s", null),
+        404,
+        "not-found");
+    assertProblem(
+        sandbox.nexus().send("DELETE", "/api/connections/dropbox", token, null), 404, "not-found");
   }
 
   @Test
   void disconnectGmail_revokesAtGoogle_forgetsTheGrant_andToolsAskToConnectAgain() {
-    String token = nexus.token("leaving@example.com", null, null);
-    nexus.connect(token, "gmail");
-    OAuthGrant grant = grant(token, ProviderId.GMAIL).orElseThrow();
+    String token = sandbox.nexus().token("leaving@example.com", null, null);
+    sandbox.nexus().connect(token, "gmail");
+    OAuthGrant grant = sandbox.nexus().grant(token, ProviderId.GMAIL);
     String access = grant.accessToken().reveal();
     String refresh = grant.optionalRefreshToken().orElseThrow().reveal();
-    long revocations = fakes.gmail().requestCount("oauth.revoke");
+    long revocations = sandbox.fakes().gmail().requestCount("oauth.revoke");
 
-    TestServer.Response removed = nexus.send("DELETE", "/api/connections/gmail", token, null);
+    TestServer.Response removed =
+        sandbox.nexus().send("DELETE", "/api/connections/gmail", token, null);
 
     assertThat(removed.status()).isEqualTo(204);
     assertThat(removed.body()).isEmpty();
-    assertThat(fakes.gmail().requestCount("oauth.revoke")).isGreaterThan(revocations);
-    assertThat(fakes.gmail().isRefreshTokenValid(refresh)).isFalse();
-    assertThat(fakes.gmail().isAccessTokenValid(access)).isFalse();
-    assertThat(grant(token, ProviderId.GMAIL)).isEmpty();
+    assertThat(sandbox.fakes().gmail().requestCount("oauth.revoke")).isGreaterThan(revocations);
+    assertThat(sandbox.fakes().gmail().isRefreshTokenValid(refresh)).isFalse();
+    assertThat(sandbox.fakes().gmail().isAccessTokenValid(access)).isFalse();
+    assertThat(sandbox.nexus().findGrant(token, ProviderId.GMAIL)).isEmpty();
     JsonNode gmail = connection(token, "gmail");
     assertThat(gmail.get("status").asText()).isEqualTo("not_connected");
     assertThat(gmail.get("scopes")).isEmpty();
-    assertThat(nexus.get("/api/audit", token).body()).contains("connection_removed");
-    JsonNode turn = nexus.chat(token, nexus.newConversation(token), "Read my latest 2 emails");
+    assertThat(sandbox.nexus().get("/api/audit", token).body()).contains("connection_removed");
+    JsonNode turn =
+        sandbox
+            .nexus()
+            .chat(token, sandbox.nexus().newConversation(token), "Read my latest 2 emails");
     JsonNode result = toolResult(turn);
     assertThat(result.get("tool").asText()).isEqualTo("gmail_read_latest");
     assertThat(result.get("status").asText()).isEqualTo("error");
     assertThat(result.get("content").asText()).containsIgnoringCase("gmail").contains("connect");
-    assertProblem(nexus.send("DELETE", "/api/connections/gmail", token, null), 404, "not-found");
+    assertProblem(
+        sandbox.nexus().send("DELETE", "/api/connections/gmail", token, null), 404, "not-found");
   }
 
   @Test
   void disconnectNotion_revokesAtNotion_forgetsTheGrant_andToolsAskToConnectAgain() {
-    String token = nexus.token("unplug@example.com", null, null);
-    nexus.connect(token, "notion");
-    OAuthGrant grant = grant(token, ProviderId.NOTION).orElseThrow();
+    String token = sandbox.nexus().token("unplug@example.com", null, null);
+    sandbox.nexus().connect(token, "notion");
+    OAuthGrant grant = sandbox.nexus().grant(token, ProviderId.NOTION);
     String access = grant.accessToken().reveal();
-    int revocations = fakes.notion().requestCount("POST", "/v1/oauth/revoke");
+    int revocations = sandbox.fakes().notion().requestCount("POST", "/v1/oauth/revoke");
 
-    TestServer.Response removed = nexus.send("DELETE", "/api/connections/notion", token, null);
+    TestServer.Response removed =
+        sandbox.nexus().send("DELETE", "/api/connections/notion", token, null);
 
     assertThat(removed.status()).isEqualTo(204);
-    assertThat(fakes.notion().requestCount("POST", "/v1/oauth/revoke")).isGreaterThan(revocations);
-    assertThat(grant(token, ProviderId.NOTION)).isEmpty();
+    assertThat(sandbox.fakes().notion().requestCount("POST", "/v1/oauth/revoke"))
+        .isGreaterThan(revocations);
+    assertThat(sandbox.nexus().findGrant(token, ProviderId.NOTION)).isEmpty();
     assertThat(connection(token, "notion").get("status").asText()).isEqualTo("not_connected");
-    assertThat(fakes.notion().accepts(access))
+    assertThat(sandbox.fakes().notion().accepts(access))
         .as("the access token Nexus held no longer reaches the workspace")
         .isFalse();
-    JsonNode turn = nexus.chat(token, nexus.newConversation(token), "Search Notion for plans");
+    JsonNode turn =
+        sandbox
+            .nexus()
+            .chat(token, sandbox.nexus().newConversation(token), "Search Notion for plans");
     JsonNode result = toolResult(turn);
     assertThat(result.get("status").asText()).isEqualTo("error");
     assertThat(result.get("content").asText()).containsIgnoringCase("notion").contains("connect");

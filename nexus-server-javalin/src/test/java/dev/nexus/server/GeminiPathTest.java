@@ -7,14 +7,10 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.nexus.testkit.gemini.FakeGeminiServer;
 import dev.nexus.testkit.gemini.GeminiReply;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The Gemini path: the real LangChain4j client against the fake Gemini, streamed over SSE. */
@@ -23,39 +19,25 @@ class GeminiPathTest {
   private static final String SERVER_KEY = "server-key-0123456789";
   private static final String OWN_KEY = "callers-own-key-9876543210";
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static FakeGeminiServer gemini;
-  static TestServer nexus;
+  static final StartedService<FakeGeminiServer> gemini =
+      new StartedService<>(FakeGeminiServer::start);
 
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    gemini = FakeGeminiServer.start();
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_GEMINI_API_KEY", SERVER_KEY);
-    env.put("NEXUS_GEMINI_BASE_URL", gemini.baseUrl());
-    nexus = TestServer.start(env, fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    gemini.close();
-    fakes.close();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.withGemini(gemini).env(env -> env.put("NEXUS_GEMINI_API_KEY", SERVER_KEY));
 
   @Test
   void gemini_streamsTextAndToolCallsThroughSse() {
-    String token = nexus.token("gem@example.com", null, null);
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
-    gemini.reset();
+    String token = sandbox.nexus().token("gem@example.com", null, null);
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
+    gemini.get().reset();
     gemini
+        .get()
         .enqueue(GeminiReply.functionCall("gmail_read_latest", Map.of("count", 2)))
         .enqueue(GeminiReply.text("You have ", "two new ", "mails."));
 
-    List<TestServer.Sse> events = nexus.chatStream(token, conversation, "What is new?");
+    List<TestServer.Sse> events = sandbox.nexus().chatStream(token, conversation, "What is new?");
 
     assertThat(events)
         .extracting(TestServer.Sse::event)
@@ -65,11 +47,11 @@ class GeminiPathTest {
         .filteredOn(e -> e.event().equals("text"))
         .extracting(e -> e.data().get("text").asText())
         .containsExactly("You have ", "two new ", "mails.");
-    assertThat(gemini.requests()).hasSize(2);
-    assertThat(gemini.lastRequest().apiKey()).isEqualTo(SERVER_KEY);
-    assertThat(gemini.lastRequest().declaredFunctionNames())
+    assertThat(gemini.get().requests()).hasSize(2);
+    assertThat(gemini.get().lastRequest().apiKey()).isEqualTo(SERVER_KEY);
+    assertThat(gemini.get().lastRequest().declaredFunctionNames())
         .contains("gmail_send", "notion_create_page");
-    assertThat(gemini.lastRequest().functionResponses()).hasSize(1);
+    assertThat(gemini.get().lastRequest().functionResponses()).hasSize(1);
   }
 
   @Test
@@ -79,28 +61,35 @@ class GeminiPathTest {
     logs.start();
     root.addAppender(logs);
     try {
-      String token = nexus.token("byo@example.com", null, null);
-      String conversation = nexus.newConversation(token);
-      gemini.reset();
-      gemini.enqueue(GeminiReply.text("Hello with your key.")).enqueue(GeminiReply.invalidApiKey());
+      String token = sandbox.nexus().token("byo@example.com", null, null);
+      String conversation = sandbox.nexus().newConversation(token);
+      gemini.get().reset();
+      gemini
+          .get()
+          .enqueue(GeminiReply.text("Hello with your key."))
+          .enqueue(GeminiReply.invalidApiKey());
 
       TestServer.Response ok =
-          nexus.post(
-              "/api/conversations/" + conversation + "/messages",
-              token,
-              Map.of("text", "hi"),
-              "X-Gemini-Api-Key",
-              OWN_KEY);
+          sandbox
+              .nexus()
+              .post(
+                  "/api/conversations/" + conversation + "/messages",
+                  token,
+                  Map.of("text", "hi"),
+                  "X-Gemini-Api-Key",
+                  OWN_KEY);
       TestServer.Response refused =
-          nexus.post(
-              "/api/conversations/" + conversation + "/messages",
-              token,
-              Map.of("text", "again"),
-              "X-Gemini-Api-Key",
-              OWN_KEY);
+          sandbox
+              .nexus()
+              .post(
+                  "/api/conversations/" + conversation + "/messages",
+                  token,
+                  Map.of("text", "again"),
+                  "X-Gemini-Api-Key",
+                  OWN_KEY);
 
       assertThat(ok.status()).isEqualTo(200);
-      assertThat(gemini.requests()).extracting(r -> r.apiKey()).containsOnly(OWN_KEY);
+      assertThat(gemini.get().requests()).extracting(r -> r.apiKey()).containsOnly(OWN_KEY);
       assertThat(ok.body()).doesNotContain(OWN_KEY);
       assertThat(refused.body()).contains("error").doesNotContain(OWN_KEY);
       // The request line is logged once the answer is written, so it may trail the response.

@@ -3,99 +3,96 @@ package dev.nexus.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.nexus.core.vault.ProviderId;
 import dev.nexus.server.http.Route;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The API's contract at its edges: errors, tenancy, roles, documents and headers. */
 class HttpApiTest {
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      new SandboxExtension()
+          .env(
+              env -> {
+                env.put("NEXUS_MAX_BODY_BYTES", "4096");
+                env.put("NEXUS_TURNS_PER_USER_PER_MINUTE", "5");
+                env.put("NEXUS_CORS_ORIGINS", "https://app.example.com");
+              });
 
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_MAX_BODY_BYTES", "4096");
-    env.put("NEXUS_TURNS_PER_USER_PER_MINUTE", "5");
-    env.put("NEXUS_CORS_ORIGINS", "https://app.example.com");
-    nexus = TestServer.start(env, fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
-  }
-
+  /** A problem answer, as {@link TestServer#assertProblem}, that explains itself in its detail. */
   private static void assertProblem(TestServer.Response response, int status, String type) {
-    assertThat(response.status()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    JsonNode body = response.json();
-    assertThat(body.get("type").asText()).isEqualTo("https://nexus.dev/problems/" + type);
-    assertThat(body.get("status").asInt()).isEqualTo(status);
+    JsonNode body = TestServer.assertProblem(response, status, type);
     assertThat(body.get("detail").asText()).isNotBlank();
   }
 
   @Test
   void unauthenticated_missingOrBadTokens_are401() {
-    assertProblem(nexus.get("/api/me", null), 401, "unauthenticated");
-    assertProblem(nexus.get("/api/me", "not-a-jwt"), 401, "unauthenticated");
+    assertProblem(sandbox.nexus().get("/api/me", null), 401, "unauthenticated");
+    assertProblem(sandbox.nexus().get("/api/me", "not-a-jwt"), 401, "unauthenticated");
     String forged =
-        fakes.auth0().signedWithUnknownKey(Map.of("sub", "x", "aud", "https://nexus.sandbox/api"));
-    TestServer.Response refused = nexus.get("/api/me", forged);
+        sandbox
+            .fakes()
+            .auth0()
+            .signedWithUnknownKey(Map.of("sub", "x", "aud", "https://nexus.sandbox/api"));
+    TestServer.Response refused = sandbox.nexus().get("/api/me", forged);
     assertProblem(refused, 401, "unauthenticated");
     assertThat(refused.body()).doesNotContain(forged);
   }
 
   @Test
   void malformedJson_is400_andWrongValues_are422() {
-    String token = nexus.token("mal@example.com", null, null);
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("mal@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
 
     assertProblem(
-        nexus.send("POST", "/api/conversations/" + conversation + "/messages", token, "{\"text\":"),
+        sandbox
+            .nexus()
+            .send("POST", "/api/conversations/" + conversation + "/messages", token, "{\"text\":"),
         400,
         "malformed-request");
     assertProblem(
-        nexus.send("POST", "/api/conversations/" + conversation + "/messages", token, "[1,2]"),
+        sandbox
+            .nexus()
+            .send("POST", "/api/conversations/" + conversation + "/messages", token, "[1,2]"),
         400,
         "malformed-request");
     assertProblem(
-        nexus.post("/api/conversations/" + conversation + "/messages", token, Map.of("text", 42)),
+        sandbox
+            .nexus()
+            .post("/api/conversations/" + conversation + "/messages", token, Map.of("text", 42)),
         422,
         "invalid-value");
     assertProblem(
-        nexus.post("/sandbox/token", null, Map.of("email", "not an email")), 422, "invalid-value");
+        sandbox.nexus().post("/sandbox/token", null, Map.of("email", "not an email")),
+        422,
+        "invalid-value");
     assertProblem(
-        nexus.post("/sandbox/token", null, Map.of("email", "a@b.test", "role", "owner")),
+        sandbox.nexus().post("/sandbox/token", null, Map.of("email", "a@b.test", "role", "owner")),
         422,
         "invalid-value");
   }
 
   @Test
   void oversizedBody_is413() {
-    String token = nexus.token("big@example.com", null, null);
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("big@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
 
     assertProblem(
-        nexus.post(
-            "/api/conversations/" + conversation + "/messages",
-            token,
-            Map.of("text", "x".repeat(10_000))),
+        sandbox
+            .nexus()
+            .post(
+                "/api/conversations/" + conversation + "/messages",
+                token,
+                Map.of("text", "x".repeat(10_000))),
         413,
         "too-large");
   }
@@ -103,125 +100,142 @@ class HttpApiTest {
   @Test
   void unknownRoute_is404Problem() {
     assertProblem(
-        nexus.get("/api/nothing-here", nexus.token("r@example.com", null, null)),
+        sandbox
+            .nexus()
+            .get("/api/nothing-here", sandbox.nexus().token("r@example.com", null, null)),
         404,
         "route-not-found");
-    assertProblem(nexus.get("/no/such/page", null), 404, "route-not-found");
+    assertProblem(sandbox.nexus().get("/no/such/page", null), 404, "route-not-found");
   }
 
   @Test
   void anotherOrganizationsObjects_are404() {
-    String owner = nexus.token("owner@example.com", "org-a", "admin");
-    String stranger = nexus.token("stranger@example.com", "org-b", "admin");
-    nexus.connect(owner, "gmail");
-    String conversation = nexus.newConversation(owner);
+    String owner = sandbox.nexus().token("owner@example.com", "org-a", "admin");
+    String stranger = sandbox.nexus().token("stranger@example.com", "org-b", "admin");
+    sandbox.nexus().connect(owner, "gmail");
+    String conversation = sandbox.nexus().newConversation(owner);
     JsonNode turn =
-        nexus.chat(owner, conversation, "Send an email to test@example.com saying secret");
+        sandbox
+            .nexus()
+            .chat(owner, conversation, "Send an email to test@example.com saying secret");
     String approval = turn.get("pending").get(0).asText();
 
-    assertProblem(nexus.get("/api/conversations/" + conversation, stranger), 404, "not-found");
     assertProblem(
-        nexus.post(
-            "/api/conversations/" + conversation + "/messages", stranger, Map.of("text", "hi")),
+        sandbox.nexus().get("/api/conversations/" + conversation, stranger), 404, "not-found");
+    assertProblem(
+        sandbox
+            .nexus()
+            .post(
+                "/api/conversations/" + conversation + "/messages", stranger, Map.of("text", "hi")),
         404,
         "not-found");
     assertProblem(
-        nexus.post("/api/approvals/" + approval + "/approve", stranger, null), 404, "not-found");
+        sandbox.nexus().post("/api/approvals/" + approval + "/approve", stranger, null),
+        404,
+        "not-found");
     assertProblem(
-        nexus.post("/api/approvals/" + approval + "/deny", stranger, null), 404, "not-found");
-    assertProblem(nexus.send("DELETE", "/api/connections/gmail", stranger, null), 404, "not-found");
-    assertThat(nexus.get("/api/approvals", stranger).json().get("approvals")).isEmpty();
-    assertThat(nexus.get("/api/connections", owner).json().toString()).contains("connected");
+        sandbox.nexus().post("/api/approvals/" + approval + "/deny", stranger, null),
+        404,
+        "not-found");
+    assertProblem(
+        sandbox.nexus().send("DELETE", "/api/connections/gmail", stranger, null), 404, "not-found");
+    assertThat(sandbox.nexus().get("/api/approvals", stranger).json().get("approvals")).isEmpty();
+    assertThat(sandbox.nexus().get("/api/connections", owner).json().toString())
+        .contains("connected");
   }
 
   @Test
   void eachSandboxUser_connectsTheirOwnMailbox() {
-    String ann = nexus.token("ann@example.com", "org-mail", "member");
-    String bob = nexus.token("bob@example.com", "org-mail", "member");
+    String ann = sandbox.nexus().token("ann@example.com", "org-mail", "member");
+    String bob = sandbox.nexus().token("bob@example.com", "org-mail", "member");
 
-    nexus.connect(ann, "gmail");
-    nexus.connect(bob, "gmail");
+    sandbox.nexus().connect(ann, "gmail");
+    sandbox.nexus().connect(bob, "gmail");
 
     assertThat(mailboxOf(ann)).isEqualTo("ann@example.com");
     assertThat(mailboxOf(bob)).isEqualTo("bob@example.com");
   }
 
   private static String mailboxOf(String token) {
-    JsonNode me = nexus.get("/api/me", token).json();
-    String access =
-        nexus
-            .components
-            .vault()
-            .find(
-                new dev.nexus.core.vault.GrantKey(
-                    dev.nexus.core.identity.OrganizationId.of(me.get("organization").asText()),
-                    dev.nexus.core.identity.UserId.of(me.get("user").asText()),
-                    dev.nexus.core.vault.ProviderId.GMAIL))
-            .orElseThrow()
-            .accessToken()
-            .reveal();
-    return fakes.gmail().mailbox(access).email();
+    String access = sandbox.nexus().grant(token, ProviderId.GMAIL).accessToken().reveal();
+    return sandbox.fakes().gmail().mailbox(access).email();
   }
 
   @Test
   void members_onlyAdminsManage_andTheLastAdminStays() {
-    String admin = nexus.token("admin@example.com", "org-m", "admin");
-    String member = nexus.token("member@example.com", "org-m", "member");
+    String admin = sandbox.nexus().token("admin@example.com", "org-m", "admin");
+    String member = sandbox.nexus().token("member@example.com", "org-m", "member");
 
-    assertProblem(nexus.get("/api/organization/members", member), 403, "forbidden");
+    assertProblem(sandbox.nexus().get("/api/organization/members", member), 403, "forbidden");
     TestServer.Response added =
-        nexus.post("/api/organization/members", admin, Map.of("user", "newbie", "role", "guest"));
+        sandbox
+            .nexus()
+            .post("/api/organization/members", admin, Map.of("user", "newbie", "role", "guest"));
     assertThat(added.status()).isEqualTo(201);
-    assertThat(nexus.get("/api/organization/members", admin).json().toString()).contains("newbie");
+    assertThat(sandbox.nexus().get("/api/organization/members", admin).json().toString())
+        .contains("newbie");
     assertThat(
-            nexus
+            sandbox
+                .nexus()
                 .send("PUT", "/api/organization/members/newbie", admin, "{\"role\":\"manager\"}")
                 .json()
                 .get("role")
                 .asText())
         .isEqualTo("manager");
     assertProblem(
-        nexus.send(
-            "PUT",
-            "/api/organization/members/sandbox%7Cadmin@example.com",
-            admin,
-            "{\"role\":\"member\"}"),
+        sandbox
+            .nexus()
+            .send(
+                "PUT",
+                "/api/organization/members/sandbox%7Cadmin@example.com",
+                admin,
+                "{\"role\":\"member\"}"),
         409,
         "conflict");
-    assertThat(nexus.send("DELETE", "/api/organization/members/newbie", admin, null).status())
+    assertThat(
+            sandbox
+                .nexus()
+                .send("DELETE", "/api/organization/members/newbie", admin, null)
+                .status())
         .isEqualTo(204);
     assertProblem(
-        nexus.send("DELETE", "/api/organization/members/newbie", admin, null), 404, "not-found");
+        sandbox.nexus().send("DELETE", "/api/organization/members/newbie", admin, null),
+        404,
+        "not-found");
   }
 
   @Test
   void audit_isForManagersAndAdmins_andVerifies() {
-    String manager = nexus.token("boss@example.com", "org-audit", "manager");
-    String guest = nexus.token("guest@example.com", "org-audit", "guest");
-    nexus.connect(manager, "gmail");
-    String conversation = nexus.newConversation(manager);
-    nexus.chat(manager, conversation, "Read my latest 2 emails");
+    String manager = sandbox.nexus().token("boss@example.com", "org-audit", "manager");
+    String guest = sandbox.nexus().token("guest@example.com", "org-audit", "guest");
+    sandbox.nexus().connect(manager, "gmail");
+    String conversation = sandbox.nexus().newConversation(manager);
+    sandbox.nexus().chat(manager, conversation, "Read my latest 2 emails");
 
-    assertProblem(nexus.get("/api/audit", guest), 403, "forbidden");
-    JsonNode page = nexus.get("/api/audit?limit=2", manager).json();
+    assertProblem(sandbox.nexus().get("/api/audit", guest), 403, "forbidden");
+    JsonNode page = sandbox.nexus().get("/api/audit?limit=2", manager).json();
     assertThat(page.get("records")).hasSize(2);
-    JsonNode next = nexus.get("/api/audit?after=" + page.get("next").asLong(), manager).json();
+    JsonNode next =
+        sandbox.nexus().get("/api/audit?after=" + page.get("next").asLong(), manager).json();
     assertThat(next.get("records").get(0).get("sequence").asLong())
         .isEqualTo(page.get("next").asLong() + 1);
-    assertThat(nexus.get("/api/audit/verify", manager).json().get("intact").asBoolean()).isTrue();
-    assertProblem(nexus.get("/api/audit?limit=5000", manager), 422, "invalid-value");
+    assertThat(sandbox.nexus().get("/api/audit/verify", manager).json().get("intact").asBoolean())
+        .isTrue();
+    assertProblem(sandbox.nexus().get("/api/audit?limit=5000", manager), 422, "invalid-value");
   }
 
   @Test
   void chatTurns_areRateLimitedPerUser() {
-    String token = nexus.token("chatty@example.com", null, null);
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("chatty@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
     List<Integer> statuses = new ArrayList<>();
     TestServer.Response last = null;
     for (int i = 0; i < 7; i++) {
       last =
-          nexus.post(
-              "/api/conversations/" + conversation + "/messages", token, Map.of("text", "hi"));
+          sandbox
+              .nexus()
+              .post(
+                  "/api/conversations/" + conversation + "/messages", token, Map.of("text", "hi"));
       statuses.add(last.status());
     }
 
@@ -232,8 +246,10 @@ class HttpApiTest {
 
   @Test
   void everyAnswer_carriesSecurityHeaders_andCorsOnlyForConfiguredOrigins() {
-    TestServer.Response allowed = nexus.get("/health", null, "Origin", "https://app.example.com");
-    TestServer.Response other = nexus.get("/health", null, "Origin", "https://evil.example");
+    TestServer.Response allowed =
+        sandbox.nexus().get("/health", null, "Origin", "https://app.example.com");
+    TestServer.Response other =
+        sandbox.nexus().get("/health", null, "Origin", "https://evil.example");
 
     assertThat(allowed.status()).isEqualTo(200);
     assertThat(allowed.header("X-Content-Type-Options")).isEqualTo("nosniff");
@@ -244,14 +260,15 @@ class HttpApiTest {
 
   @Test
   void health_andMetrics_answer() {
-    assertThat(nexus.get("/health", null).json().get("database").asText()).isEqualTo("ok");
-    nexus.get("/health", null);
-    assertThat(nexus.get("/metrics", null).body()).contains("nexus_http_requests_total");
+    assertThat(sandbox.nexus().get("/health", null).json().get("database").asText())
+        .isEqualTo("ok");
+    sandbox.nexus().get("/health", null);
+    assertThat(sandbox.nexus().get("/metrics", null).body()).contains("nexus_http_requests_total");
   }
 
   @Test
   void openApi_documentsExactlyTheRunningRoutes() throws IOException {
-    JsonNode document = nexus.get("/openapi.json", null).json();
+    JsonNode document = sandbox.nexus().get("/openapi.json", null).json();
     Set<String> documented = new TreeSet<>();
     for (Map.Entry<String, JsonNode> path : document.get("paths").properties()) {
       path.getValue()
@@ -259,7 +276,7 @@ class HttpApiTest {
           .forEachRemaining(m -> documented.add(m.toUpperCase() + " " + path.getKey()));
     }
     Set<String> running = new TreeSet<>();
-    for (Route route : nexus.server.routes()) {
+    for (Route route : sandbox.nexus().server.routes()) {
       running.add(route.toString());
     }
 
@@ -267,7 +284,7 @@ class HttpApiTest {
     for (String route : running) {
       String[] parts = route.split(" ", 2);
       String path = parts[1].replaceAll("\\{[^}]+}", "x");
-      TestServer.Response response = nexus.send(parts[0], path, null, null);
+      TestServer.Response response = sandbox.nexus().send(parts[0], path, null, null);
       assertThat(response.body()).as(route).doesNotContain("route-not-found");
     }
     try (InputStream in = getClass().getResourceAsStream("/openapi.json")) {
@@ -278,11 +295,12 @@ class HttpApiTest {
 
   @Test
   void streamedTurn_endsWithDone() {
-    String token = nexus.token("stream@example.com", null, null);
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("stream@example.com", null, null);
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
 
-    List<TestServer.Sse> events = nexus.chatStream(token, conversation, "Read my latest 3 emails");
+    List<TestServer.Sse> events =
+        sandbox.nexus().chatStream(token, conversation, "Read my latest 3 emails");
 
     assertThat(events)
         .extracting(TestServer.Sse::event)

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.nexus.authz.NexusAuthorizationModel;
-import dev.nexus.core.identity.OrganizationId;
-import dev.nexus.core.identity.UserId;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.openfga.FakeOpenFgaServer;
 import dev.nexus.vault.DatabaseSettings;
@@ -39,18 +36,7 @@ class MultiNodeTest {
   }
 
   private static int sentCount(TestServer node, SandboxServices fakes, String token) {
-    JsonNode me = node.get("/api/me", token).json();
-    String access =
-        node.components
-            .vault()
-            .find(
-                new GrantKey(
-                    OrganizationId.of(me.get("organization").asText()),
-                    UserId.of(me.get("user").asText()),
-                    ProviderId.GMAIL))
-            .orElseThrow()
-            .accessToken()
-            .reveal();
+    String access = node.grant(token, ProviderId.GMAIL).accessToken().reveal();
     return fakes.gmail().mailbox(access).sent().size();
   }
 

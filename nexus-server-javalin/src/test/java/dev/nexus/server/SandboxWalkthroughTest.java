@@ -3,40 +3,19 @@ package dev.nexus.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nexus.core.identity.OrganizationId;
-import dev.nexus.core.identity.UserId;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.OAuthGrant;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.gmail.StoredMessage;
 import dev.nexus.testkit.notion.NotionWorkspace;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The README walkthrough, end to end over HTTP against a sandbox server. */
 class SandboxWalkthroughTest {
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
-
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    nexus = TestServer.start(TestServer.sandboxEnv(data), fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
-  }
+  @RegisterExtension static final SandboxExtension sandbox = new SandboxExtension();
 
   private static List<JsonNode> events(JsonNode turn, String name) {
     List<JsonNode> found = new ArrayList<>();
@@ -49,16 +28,7 @@ class SandboxWalkthroughTest {
   }
 
   private static OAuthGrant grant(String email, ProviderId provider) {
-    JsonNode me = nexus.get("/api/me", nexus.token(email, null, null)).json();
-    return nexus
-        .components
-        .vault()
-        .find(
-            new GrantKey(
-                OrganizationId.of(me.get("organization").asText()),
-                UserId.of(me.get("user").asText()),
-                provider))
-        .orElseThrow();
+    return sandbox.nexus().grant(sandbox.nexus().token(email, null, null), provider);
   }
 
   /**
@@ -88,12 +58,12 @@ class SandboxWalkthroughTest {
 
   @Test
   void walkthrough_readSendAndCreate_eachWriteRunsOnceAfterApproval() {
-    String token = nexus.token("ada@example.com", null, null);
-    String conversation = nexus.newConversation(token);
-    nexus.connect(token, "gmail");
-    nexus.connect(token, "notion");
+    String token = sandbox.nexus().token("ada@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
+    sandbox.nexus().connect(token, "gmail");
+    sandbox.nexus().connect(token, "notion");
 
-    JsonNode read = nexus.chat(token, conversation, "Read my latest 5 emails");
+    JsonNode read = sandbox.nexus().chat(token, conversation, "Read my latest 5 emails");
 
     assertThat(read.get("status").asText()).isEqualTo("completed");
     JsonNode result = events(read, "tool_result").get(0);
@@ -101,50 +71,55 @@ class SandboxWalkthroughTest {
     assertThat(result.get("content").asText().split("\nsubject: ", -1)).hasSize(6);
 
     JsonNode send =
-        nexus.chat(token, conversation, "Send an email to test@example.com saying hello");
+        sandbox.nexus().chat(token, conversation, "Send an email to test@example.com saying hello");
 
     assertThat(send.get("status").asText()).isEqualTo("awaiting_approval");
     JsonNode approval = events(send, "approval_required").get(0);
     assertThat(approval.at("/call/tool").asText()).isEqualTo("gmail_send");
     assertThat(approval.at("/call/arguments/to/0").asText()).isEqualTo("test@example.com");
     String mailbox = grant("ada@example.com", ProviderId.GMAIL).accessToken().reveal();
-    int seededSent = fakes.gmail().mailbox(mailbox).sent().size();
+    int seededSent = sandbox.fakes().gmail().mailbox(mailbox).sent().size();
 
     JsonNode approved =
-        nexus
+        sandbox
+            .nexus()
             .post("/api/approvals/" + approval.get("id").asText() + "/approve", token, null)
             .json();
 
     assertThat(approved.get("status").asText()).isEqualTo("completed");
     assertModelContinuesAfter(approved, "gmail_send");
-    List<StoredMessage> sent = fakes.gmail().mailbox(mailbox).sent();
+    List<StoredMessage> sent = sandbox.fakes().gmail().mailbox(mailbox).sent();
     assertThat(sent).hasSize(seededSent + 1);
     StoredMessage mail = sent.get(sent.size() - 1);
     assertThat(mail.header("To")).isEqualTo("test@example.com");
     assertThat(mail.text()).contains("hello");
     assertThat(
-            nexus
+            sandbox
+                .nexus()
                 .post("/api/approvals/" + approval.get("id").asText() + "/approve", token, null)
                 .status())
         .isEqualTo(409);
-    assertThat(fakes.gmail().mailbox(mailbox).sent()).hasSize(seededSent + 1);
+    assertThat(sandbox.fakes().gmail().mailbox(mailbox).sent()).hasSize(seededSent + 1);
 
     JsonNode create =
-        nexus.chat(
-            token,
-            conversation,
-            "Create a Notion page called 'Meeting Notes' with content: Agenda and decisions");
+        sandbox
+            .nexus()
+            .chat(
+                token,
+                conversation,
+                "Create a Notion page called 'Meeting Notes' with content: Agenda and decisions");
     JsonNode pageApproval = events(create, "approval_required").get(0);
     assertThat(pageApproval.at("/call/tool").asText()).isEqualTo("notion_create_page");
     JsonNode created =
-        nexus
+        sandbox
+            .nexus()
             .post("/api/approvals/" + pageApproval.get("id").asText() + "/approve", token, null)
             .json();
 
     assertThat(created.get("status").asText()).isEqualTo("completed");
     assertModelContinuesAfter(created, "notion_create_page");
     String notionToken = grant("ada@example.com", ProviderId.NOTION).accessToken().reveal();
-    NotionWorkspace workspace = fakes.notion().workspace(notionToken).orElseThrow();
+    NotionWorkspace workspace = sandbox.fakes().notion().workspace(notionToken).orElseThrow();
     String page = workspace.pageIdByTitle("Meeting Notes").orElseThrow();
     assertThat(workspace.text(page)).contains("Agenda and decisions");
     assertThat(events(created, "tool_result"))

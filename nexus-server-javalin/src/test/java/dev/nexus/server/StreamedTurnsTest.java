@@ -1,12 +1,10 @@
 package dev.nexus.server;
 
+import static dev.nexus.server.TestServer.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nexus.core.identity.OrganizationId;
-import dev.nexus.core.identity.UserId;
 import dev.nexus.core.model.LanguageModel;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.gemini.FakeGeminiServer;
 import dev.nexus.testkit.gemini.GeminiReply;
@@ -27,18 +25,15 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Turns as server-sent events, event by event: a parked call and its approval, a refused call, a
@@ -53,32 +48,21 @@ class StreamedTurnsTest {
   private static final String OWN_KEY = "callers-own-key-5b1e2f9c7d";
   private static final AtomicReference<ScriptedLanguageModel> SCRIPT = new AtomicReference<>();
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static FakeGeminiServer gemini;
-  static TestServer nexus;
+  private static final LanguageModel SCRIPTED =
+      (request, deltas) -> SCRIPT.get().generate(request, deltas);
 
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    gemini = FakeGeminiServer.start();
-    Map<String, String> env = TestServer.sandboxEnv(data);
-    env.put("NEXUS_GEMINI_BASE_URL", gemini.baseUrl());
-    LanguageModel scripted = (request, deltas) -> SCRIPT.get().generate(request, deltas);
-    nexus = TestServer.start(env, fakes, components -> components.withDefaultModel(scripted));
-  }
+  static final StartedService<FakeGeminiServer> gemini =
+      new StartedService<>(FakeGeminiServer::start);
 
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    gemini.close();
-    fakes.close();
-  }
+  @RegisterExtension
+  static final SandboxExtension sandbox =
+      SandboxExtension.withGemini(gemini)
+          .components(components -> components.withDefaultModel(SCRIPTED));
 
   @BeforeEach
   void freshScripts() {
     SCRIPT.set(new ScriptedLanguageModel());
-    gemini.reset();
+    gemini.get().reset();
   }
 
   private static ScriptedLanguageModel model() {
@@ -108,41 +92,21 @@ class StreamedTurnsTest {
   }
 
   private static List<StoredMessage> sentBy(String token) {
-    JsonNode me = nexus.get("/api/me", token).json();
-    String access =
-        nexus
-            .components
-            .vault()
-            .find(
-                new GrantKey(
-                    OrganizationId.of(me.get("organization").asText()),
-                    UserId.of(me.get("user").asText()),
-                    ProviderId.GMAIL))
-            .orElseThrow()
-            .accessToken()
-            .reveal();
-    return fakes.gmail().mailbox(access).sent();
-  }
-
-  private static void assertProblem(TestServer.Response response, int status, String type) {
-    assertThat(response.status()).as(response.body()).isEqualTo(status);
-    assertThat(response.contentType()).startsWith("application/problem+json");
-    assertThat(response.json().get("type").asText())
-        .isEqualTo("https://nexus.dev/problems/" + type);
-    assertThat(response.json().get("status").asInt()).isEqualTo(status);
+    String access = sandbox.nexus().grant(token, ProviderId.GMAIL).accessToken().reveal();
+    return sandbox.fakes().gmail().mailbox(access).sent();
   }
 
   @Test
   void parkedSend_streamsTheExactCall_andApprovingOverSse_runsItOnceAndStreamsToDone() {
-    String token = nexus.token("sse-ada@example.com", "org-sse", "member");
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("sse-ada@example.com", "org-sse", "member");
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
     Map<String, Object> arguments =
         Map.of("to", List.of("test@example.com"), "subject", "Hi", "body", "hello over sse");
     model().thenToolCall("gmail_send", arguments).thenText("I sent it to test@example.com.");
 
     List<TestServer.Sse> parked =
-        nexus.stream(messages(conversation), token, Map.of("text", "Send it"));
+        sandbox.nexus().stream(messages(conversation), token, Map.of("text", "Send it"));
 
     assertThat(names(parked)).containsExactly("tool_call", "approval_required", "done");
     JsonNode call = only(parked, "tool_call").data();
@@ -162,7 +126,7 @@ class StreamedTurnsTest {
     int sentBefore = sentBy(token).size();
 
     List<TestServer.Sse> resumed =
-        nexus.stream("/api/approvals/" + approvalId + "/approve", token, null);
+        sandbox.nexus().stream("/api/approvals/" + approvalId + "/approve", token, null);
 
     assertThat(names(resumed).get(0)).isEqualTo("tool_result");
     assertThat(names(resumed).subList(1, resumed.size() - 1)).isNotEmpty().containsOnly("text");
@@ -184,15 +148,15 @@ class StreamedTurnsTest {
 
   @Test
   void guestsSend_isStreamedAsDenied_withTheCallAndTheReason_andNeverParks() {
-    String admin = nexus.token("sse-admin@example.com", "org-sse-guest", "admin");
-    String guest = nexus.token("sse-guest@example.com", "org-sse-guest", "guest");
-    nexus.connect(guest, "gmail");
-    String conversation = nexus.newConversation(guest);
+    String admin = sandbox.nexus().token("sse-admin@example.com", "org-sse-guest", "admin");
+    String guest = sandbox.nexus().token("sse-guest@example.com", "org-sse-guest", "guest");
+    sandbox.nexus().connect(guest, "gmail");
+    String conversation = sandbox.nexus().newConversation(guest);
     Map<String, Object> arguments = Map.of("to", List.of("boss@example.com"), "body", "I quit");
     model().thenToolCall("gmail_send", arguments).thenText("I may not send mail for you.");
 
     List<TestServer.Sse> events =
-        nexus.stream(messages(conversation), guest, Map.of("text", "Send it"));
+        sandbox.nexus().stream(messages(conversation), guest, Map.of("text", "Send it"));
 
     assertThat(names(events)).doesNotContain("approval_required", "tool_result");
     assertThat(names(events).subList(0, 2)).containsExactly("tool_call", "denied");
@@ -204,22 +168,22 @@ class StreamedTurnsTest {
     TestServer.Sse done = events.get(events.size() - 1);
     assertThat(done.event()).isEqualTo("done");
     assertThat(done.data().get("status").asText()).isEqualTo("completed");
-    assertThat(nexus.get("/api/approvals", admin).json().get("approvals")).isEmpty();
+    assertThat(sandbox.nexus().get("/api/approvals", admin).json().get("approvals")).isEmpty();
     assertThat(sentBy(guest)).noneMatch(m -> "boss@example.com".equals(m.header("To")));
   }
 
   @Test
   void failingModel_isStreamedAsAnErrorEvent_namingNeitherTheVendorsTextNorTheKey() {
-    String token = nexus.token("sse-fail@example.com", null, null);
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("sse-fail@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
     GeminiReply outage = GeminiReply.error(500, "shard 7 of the backend exploded");
-    gemini.enqueue(outage).fallback(outage);
+    gemini.get().enqueue(outage).fallback(outage);
 
     List<TestServer.Sse> events =
-        nexus.stream(
+        sandbox.nexus().stream(
             messages(conversation), token, Map.of("text", "hi"), "X-Gemini-Api-Key", OWN_KEY);
 
-    assertThat(gemini.requests()).isNotEmpty().allMatch(r -> OWN_KEY.equals(r.apiKey()));
+    assertThat(gemini.get().requests()).isNotEmpty().allMatch(r -> OWN_KEY.equals(r.apiKey()));
     assertThat(names(events)).containsExactly("error");
     JsonNode error = events.get(0).data();
     assertThat(error.get("type").asText()).isEqualTo("https://nexus.dev/problems/turn-failed");
@@ -230,21 +194,21 @@ class StreamedTurnsTest {
         .doesNotContain(OWN_KEY);
 
     model().thenText("Back again.");
-    assertThat(nexus.chat(token, conversation, "hello?").get("text").asText())
+    assertThat(sandbox.nexus().chat(token, conversation, "hello?").get("text").asText())
         .isEqualTo("Back again.");
   }
 
   @Test
   void turnFailingAfterItsFirstEvents_endsTheStreamWithAnInternalErrorEvent() {
-    String token = nexus.token("sse-crash@example.com", null, null);
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("sse-crash@example.com", null, null);
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
     model()
         .thenToolCall("gmail_read_latest", Map.of("count", 1))
         .thenFail(() -> new IllegalStateException("the disk of shard 9 is on fire"));
 
     List<TestServer.Sse> events =
-        nexus.stream(messages(conversation), token, Map.of("text", "Read my mail"));
+        sandbox.nexus().stream(messages(conversation), token, Map.of("text", "Read my mail"));
 
     assertThat(names(events)).containsExactly("tool_call", "tool_result", "error");
     assertThat(events.get(1).data().get("status").asText()).isEqualTo("success");
@@ -257,13 +221,15 @@ class StreamedTurnsTest {
 
   @Test
   void turnFailingBeforeItsFirstEvent_isAnsweredAsAProblem_notAsAStream() {
-    String token = nexus.token("sse-early@example.com", null, null);
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("sse-early@example.com", null, null);
+    String conversation = sandbox.nexus().newConversation(token);
     model().thenFail(() -> new IllegalStateException("the disk of shard 3 is on fire"));
 
     TestServer.Response response =
-        nexus.post(
-            messages(conversation), token, Map.of("text", "hi"), "Accept", "text/event-stream");
+        sandbox
+            .nexus()
+            .post(
+                messages(conversation), token, Map.of("text", "hi"), "Accept", "text/event-stream");
 
     assertProblem(response, 500, "internal");
     assertThat(response.body()).doesNotContain("shard 3");
@@ -271,37 +237,45 @@ class StreamedTurnsTest {
 
   @Test
   void decidingOverSse_whatCannotBeDecided_isAProblemWithItsStatus_notAStream() {
-    String ann = nexus.token("sse-ann@example.com", "org-sse-decide", "member");
-    String bob = nexus.token("sse-bob@example.com", "org-sse-decide", "member");
-    String stranger = nexus.token("sse-eve@example.com", "org-sse-other", "admin");
-    nexus.connect(ann, "gmail");
-    String conversation = nexus.newConversation(ann);
+    String ann = sandbox.nexus().token("sse-ann@example.com", "org-sse-decide", "member");
+    String bob = sandbox.nexus().token("sse-bob@example.com", "org-sse-decide", "member");
+    String stranger = sandbox.nexus().token("sse-eve@example.com", "org-sse-other", "admin");
+    sandbox.nexus().connect(ann, "gmail");
+    String conversation = sandbox.nexus().newConversation(ann);
     model()
         .thenToolCall("gmail_send", Map.of("to", List.of("test@example.com"), "body", "once"))
         .thenText("Sent.");
-    String approval = nexus.chat(ann, conversation, "Send it").get("pending").get(0).asText();
+    String approval =
+        sandbox.nexus().chat(ann, conversation, "Send it").get("pending").get(0).asText();
     String approve = "/api/approvals/" + approval + "/approve";
     String deny = "/api/approvals/" + approval + "/deny";
 
     assertProblem(
-        nexus.post(approve, stranger, null, "Accept", "text/event-stream"), 404, "not-found");
-    assertProblem(nexus.post(approve, bob, null, "Accept", "text/event-stream"), 403, "forbidden");
-    assertProblem(nexus.post(deny, bob, null, "Accept", "text/event-stream"), 403, "forbidden");
-    assertThat(names(nexus.stream(approve, ann, null))).endsWith("done");
+        sandbox.nexus().post(approve, stranger, null, "Accept", "text/event-stream"),
+        404,
+        "not-found");
+    assertProblem(
+        sandbox.nexus().post(approve, bob, null, "Accept", "text/event-stream"), 403, "forbidden");
+    assertProblem(
+        sandbox.nexus().post(deny, bob, null, "Accept", "text/event-stream"), 403, "forbidden");
+    assertThat(names(sandbox.nexus().stream(approve, ann, null))).endsWith("done");
     int sent = sentBy(ann).size();
 
-    assertProblem(nexus.post(approve, ann, null, "Accept", "text/event-stream"), 409, "conflict");
-    assertProblem(nexus.post(deny, ann, null, "Accept", "text/event-stream"), 409, "conflict");
+    assertProblem(
+        sandbox.nexus().post(approve, ann, null, "Accept", "text/event-stream"), 409, "conflict");
+    assertProblem(
+        sandbox.nexus().post(deny, ann, null, "Accept", "text/event-stream"), 409, "conflict");
     assertThat(sentBy(ann)).hasSize(sent);
   }
 
   @Test
   void ownGeminiKey_reachesGeminiOnly_neverAnAnswer_aTable_orAFileOfTheDatabase() throws Exception {
-    String token = nexus.token("sse-byok@example.com", null, null);
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("sse-byok@example.com", null, null);
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
     String marker = "marker-" + UUID.randomUUID();
     gemini
+        .get()
         .enqueue(
             GeminiReply.functionCall(
                 "gmail_send", Map.of("to", List.of("test@example.com"), "body", marker)))
@@ -309,30 +283,34 @@ class StreamedTurnsTest {
     List<TestServer.Response> answers = new ArrayList<>();
 
     TestServer.Response turn =
-        nexus.post(
-            messages(conversation),
-            token,
-            Map.of("text", "Mail " + marker),
-            "X-Gemini-Api-Key",
-            OWN_KEY);
+        sandbox
+            .nexus()
+            .post(
+                messages(conversation),
+                token,
+                Map.of("text", "Mail " + marker),
+                "X-Gemini-Api-Key",
+                OWN_KEY);
     answers.add(turn);
     String approval = turn.json().get("pending").get(0).asText();
     answers.add(
-        nexus.post(
-            "/api/approvals/" + approval + "/approve",
-            token,
-            null,
-            "Accept",
-            "text/event-stream",
-            "X-Gemini-Api-Key",
-            OWN_KEY));
-    answers.add(nexus.get("/api/conversations/" + conversation, token));
-    answers.add(nexus.get("/api/conversations", token));
-    answers.add(nexus.get("/api/approvals?status=executed", token));
-    answers.add(nexus.get("/api/me", token));
-    answers.add(nexus.get("/api/audit?limit=1000", token));
+        sandbox
+            .nexus()
+            .post(
+                "/api/approvals/" + approval + "/approve",
+                token,
+                null,
+                "Accept",
+                "text/event-stream",
+                "X-Gemini-Api-Key",
+                OWN_KEY));
+    answers.add(sandbox.nexus().get("/api/conversations/" + conversation, token));
+    answers.add(sandbox.nexus().get("/api/conversations", token));
+    answers.add(sandbox.nexus().get("/api/approvals?status=executed", token));
+    answers.add(sandbox.nexus().get("/api/me", token));
+    answers.add(sandbox.nexus().get("/api/audit?limit=1000", token));
 
-    assertThat(gemini.requests()).hasSize(2).allMatch(r -> OWN_KEY.equals(r.apiKey()));
+    assertThat(gemini.get().requests()).hasSize(2).allMatch(r -> OWN_KEY.equals(r.apiKey()));
     assertThat(answers.get(1).body()).contains("event: done").contains("Sent it.");
     assertThat(answers.get(2).body()).contains(marker);
     for (TestServer.Response answer : answers) {
@@ -354,7 +332,7 @@ class StreamedTurnsTest {
    */
   private static List<String> cellsContaining(String needle) throws SQLException {
     String hex = HexFormat.of().formatHex(needle.getBytes(StandardCharsets.UTF_8));
-    DatabaseSettings db = nexus.database().settings();
+    DatabaseSettings db = sandbox.nexus().database().settings();
     List<String> found = new ArrayList<>();
     try (Connection connection =
         DriverManager.getConnection(db.jdbcUrl(), db.ownerUser(), db.ownerPassword().reveal())) {
@@ -403,7 +381,7 @@ class StreamedTurnsTest {
     byte[] bytes = needle.getBytes(StandardCharsets.UTF_8);
     List<Path> found = new ArrayList<>();
     Files.walkFileTree(
-        data,
+        sandbox.dataDir(),
         new SimpleFileVisitor<>() {
           @Override
           public FileVisitResult visitFile(Path file, BasicFileAttributes attributes)

@@ -1,7 +1,14 @@
 package dev.nexus.server;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.nexus.core.identity.OrganizationId;
+import dev.nexus.core.identity.UserId;
+import dev.nexus.core.vault.GrantKey;
+import dev.nexus.core.vault.OAuthGrant;
+import dev.nexus.core.vault.ProviderId;
 import dev.nexus.server.http.NexusServer;
 import dev.nexus.vault.VaultDatabase;
 import java.io.IOException;
@@ -16,6 +23,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 
 /**
@@ -28,6 +36,7 @@ final class TestServer implements AutoCloseable {
 
   final NexusServer server;
   final Components components;
+  final ServerSettings settings;
   final URI base;
   private final HttpClient http =
       HttpClient.newBuilder()
@@ -35,9 +44,10 @@ final class TestServer implements AutoCloseable {
           .connectTimeout(Duration.ofSeconds(5))
           .build();
 
-  private TestServer(NexusServer server, Components components) {
+  private TestServer(NexusServer server, Components components, ServerSettings settings) {
     this.server = server;
     this.components = components;
+    this.settings = settings;
     this.base = URI.create("http://127.0.0.1:" + server.port());
   }
 
@@ -58,7 +68,7 @@ final class TestServer implements AutoCloseable {
       Map<String, String> env, SandboxServices shared, UnaryOperator<Components> change) {
     ServerSettings settings = ServerSettings.from(env);
     Components components = change.apply(Wiring.assemble(settings, shared));
-    return new TestServer(NexusServer.start(components, settings), components);
+    return new TestServer(NexusServer.start(components, settings), components, settings);
   }
 
   record Response(int status, Map<String, List<String>> headers, String body) {
@@ -247,6 +257,37 @@ final class TestServer implements AutoCloseable {
       throw new AssertionError("stream failed: " + response.status() + " " + response.body());
     }
     return parseSse(response.body());
+  }
+
+  /** The grant the caller of {@code token} holds for {@code provider}, read from the vault. */
+  Optional<OAuthGrant> findGrant(String token, ProviderId provider) {
+    JsonNode me = get("/api/me", token).json();
+    return components
+        .vault()
+        .find(
+            new GrantKey(
+                OrganizationId.of(me.get("organization").asText()),
+                UserId.of(me.get("user").asText()),
+                provider));
+  }
+
+  /** As {@link #findGrant}, failing when the vault holds no such grant. */
+  OAuthGrant grant(String token, ProviderId provider) {
+    return findGrant(token, provider)
+        .orElseThrow(() -> new AssertionError("the vault holds no " + provider + " grant"));
+  }
+
+  /**
+   * Asserts that {@code response} is an {@code application/problem+json} answer of {@code status}
+   * whose type is {@code https://nexus.dev/problems/<type>}; returns its body.
+   */
+  static JsonNode assertProblem(Response response, int status, String type) {
+    assertThat(response.status()).as(response.body()).isEqualTo(status);
+    assertThat(response.contentType()).startsWith("application/problem+json");
+    JsonNode body = response.json();
+    assertThat(body.get("type").asText()).isEqualTo("https://nexus.dev/problems/" + type);
+    assertThat(body.get("status").asInt()).isEqualTo(status);
+    return body;
   }
 
   /** The embedded or configured PostgreSQL this server runs on. */

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.nexus.core.identity.OrganizationId;
-import dev.nexus.core.identity.UserId;
-import dev.nexus.core.vault.GrantKey;
 import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.gmail.StoredMessage;
 import java.io.ByteArrayOutputStream;
@@ -14,18 +11,16 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The welcome the sandbox prints: its URL is the server's, and its walkthrough works as pasted. */
@@ -33,28 +28,19 @@ class WelcomeWalkthroughTest {
 
   private static final Pattern URL = Pattern.compile("https?://[^\\s'\"]+");
 
+  @RegisterExtension static final SandboxExtension sandbox = new SandboxExtension();
   @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
   static String url;
   static String welcome;
 
   @BeforeAll
   static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    Map<String, String> env = TestServer.sandboxEnv(data.resolve("nexus"));
-    nexus = TestServer.start(env, fakes);
-    url = "http://localhost:" + nexus.server.port();
+    url = "http://localhost:" + sandbox.nexus().server.port();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-    Main.printWelcome(out, nexus.server, ServerSettings.from(env), Duration.ofMillis(1234));
+    Main.printWelcome(
+        out, sandbox.nexus().server, sandbox.nexus().settings, Duration.ofMillis(1234));
     welcome = bytes.toString(StandardCharsets.UTF_8);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
   }
 
   /** The copy-paste part of the welcome, continuation lines joined, comments left out. */
@@ -112,7 +98,7 @@ class WelcomeWalkthroughTest {
 
   @Test
   void everyStep_callsARouteOfTheApi_inTheWalkthroughsOrder() {
-    JsonNode paths = nexus.get("/openapi.json", null).json().get("paths");
+    JsonNode paths = sandbox.nexus().get("/openapi.json", null).json().get("paths");
 
     List<String> operations =
         commands().stream().filter(c -> c.contains("curl ")).map(c -> operation(c, paths)).toList();
@@ -149,9 +135,10 @@ class WelcomeWalkthroughTest {
     assertThat(output).contains("\"status\":\"awaiting_approval\"");
     assertThat(output).contains("\"tool\":\"gmail_send\",\"status\":\"success\"");
     assertThat(output).containsPattern("conversation=[0-9a-f-]{36} approval=[0-9a-f-]{36}");
-    String token = nexus.token("ada@example.com", null, null);
-    assertThat(nexus.get("/api/approvals?status=pending", token).json().get("approvals")).isEmpty();
-    List<StoredMessage> sent = fakes.gmail().mailbox(gmailAccessToken(token)).sent();
+    String token = sandbox.nexus().token("ada@example.com", null, null);
+    assertThat(sandbox.nexus().get("/api/approvals?status=pending", token).json().get("approvals"))
+        .isEmpty();
+    List<StoredMessage> sent = sandbox.fakes().gmail().mailbox(gmailAccessToken(token)).sent();
     assertThat(sent)
         .filteredOn(mail -> "test@example.com".equals(mail.header("To")))
         .singleElement()
@@ -174,12 +161,6 @@ class WelcomeWalkthroughTest {
   }
 
   private static String gmailAccessToken(String token) {
-    JsonNode me = nexus.get("/api/me", token).json();
-    GrantKey key =
-        new GrantKey(
-            OrganizationId.of(me.get("organization").asText()),
-            UserId.of(me.get("user").asText()),
-            ProviderId.GMAIL);
-    return nexus.components.vault().find(key).orElseThrow().accessToken().reveal();
+    return sandbox.nexus().grant(token, ProviderId.GMAIL).accessToken().reveal();
   }
 }

@@ -7,18 +7,14 @@ import dev.nexus.authz.auth0.PersonalOrganizations;
 import dev.nexus.core.identity.UserId;
 import dev.nexus.testkit.gmail.FakeGmailServer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The workspace a person sees, answer by answer: their sandbox token, who they are ({@code
@@ -26,21 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class WorkspaceApiTest {
 
-  @TempDir static Path data;
-  static SandboxServices fakes;
-  static TestServer nexus;
-
-  @BeforeAll
-  static void start() {
-    fakes = SandboxServices.start(Clock.systemUTC());
-    nexus = TestServer.start(TestServer.sandboxEnv(data), fakes);
-  }
-
-  @AfterAll
-  static void stop() {
-    nexus.close();
-    fakes.close();
-  }
+  @RegisterExtension static final SandboxExtension sandbox = new SandboxExtension();
 
   private static JsonNode claims(String jwt) throws Exception {
     String[] parts = jwt.split("\\.");
@@ -58,7 +40,7 @@ class WorkspaceApiTest {
   @Test
   void sandboxToken_isABearerTokenForAnHour_signedForTheUser() throws Exception {
     TestServer.Response response =
-        nexus.post("/sandbox/token", null, Map.of("email", "Tok@Example.com"));
+        sandbox.nexus().post("/sandbox/token", null, Map.of("email", "Tok@Example.com"));
 
     assertThat(response.status()).isEqualTo(200);
     assertThat(response.contentType()).startsWith("application/json");
@@ -71,42 +53,45 @@ class WorkspaceApiTest {
     assertThat(expiresIn).isPositive();
     JsonNode claims = claims(body.get("access_token").asText());
     assertThat(claims.get("sub").asText()).isEqualTo("sandbox|tok@example.com");
-    assertThat(claims.get("iss").asText()).isEqualTo(fakes.auth0().issuer());
+    assertThat(claims.get("iss").asText()).isEqualTo(sandbox.fakes().auth0().issuer());
     assertThat(claims.get("exp").asLong() - claims.get("iat").asLong()).isEqualTo(expiresIn);
     assertThat(claims.get("exp").asLong()).isGreaterThan(Instant.now().getEpochSecond());
     assertThat(claims.has("org_id")).isFalse();
-    assertThat(nexus.get("/api/me", body.get("access_token").asText()).status()).isEqualTo(200);
+    assertThat(sandbox.nexus().get("/api/me", body.get("access_token").asText()).status())
+        .isEqualTo(200);
   }
 
   @Test
   void withoutOrganization_theUserIsAdminOfTheirOwnPersonalWorkspace() {
-    String token = nexus.token("solo@example.com", null, null);
+    String token = sandbox.nexus().token("solo@example.com", null, null);
 
-    JsonNode me = nexus.get("/api/me", token).json();
+    JsonNode me = sandbox.nexus().get("/api/me", token).json();
 
     String personal = PersonalOrganizations.idFor(UserId.of("sandbox|solo@example.com")).value();
     assertThat(me.get("user").asText()).isEqualTo("sandbox|solo@example.com");
     assertThat(me.get("organization").asText()).isEqualTo(personal).startsWith("personal-");
     assertThat(me.get("role").asText()).isEqualTo("admin");
-    JsonNode members = nexus.get("/api/organization/members", token).json().get("members");
+    JsonNode members =
+        sandbox.nexus().get("/api/organization/members", token).json().get("members");
     assertThat(members).hasSize(1);
     assertThat(members.get(0).get("user").asText()).isEqualTo("sandbox|solo@example.com");
     assertThat(members.get(0).get("role").asText()).isEqualTo("admin");
-    String again = nexus.token("solo@example.com", null, null);
-    assertThat(nexus.get("/api/me", again).json().get("organization").asText()).isEqualTo(personal);
-    String other = nexus.token("duo@example.com", null, null);
-    assertThat(nexus.get("/api/me", other).json().get("organization").asText())
+    String again = sandbox.nexus().token("solo@example.com", null, null);
+    assertThat(sandbox.nexus().get("/api/me", again).json().get("organization").asText())
+        .isEqualTo(personal);
+    String other = sandbox.nexus().token("duo@example.com", null, null);
+    assertThat(sandbox.nexus().get("/api/me", other).json().get("organization").asText())
         .startsWith("personal-")
         .isNotEqualTo(personal);
   }
 
   @Test
   void withOrganization_theUserHoldsTheRoleAskedFor_memberWhenNoneIsAsked() {
-    String member = nexus.token("plain@example.com", "org-ws-roles", null);
-    String manager = nexus.token("lead@example.com", "org-ws-roles", "manager");
+    String member = sandbox.nexus().token("plain@example.com", "org-ws-roles", null);
+    String manager = sandbox.nexus().token("lead@example.com", "org-ws-roles", "manager");
 
-    JsonNode asMember = nexus.get("/api/me", member).json();
-    JsonNode asManager = nexus.get("/api/me", manager).json();
+    JsonNode asMember = sandbox.nexus().get("/api/me", member).json();
+    JsonNode asManager = sandbox.nexus().get("/api/me", manager).json();
 
     assertThat(asMember.get("organization").asText()).isEqualTo("org-ws-roles");
     assertThat(asMember.get("role").asText()).isEqualTo("member");
@@ -116,12 +101,12 @@ class WorkspaceApiTest {
 
   @Test
   void me_listsEveryProvider_connectedOnesWithAccountAndScopes() {
-    String token = nexus.token("wired@example.com", null, null);
-    JsonNode before = nexus.get("/api/me", token).json().get("connections");
-    nexus.connect(token, "gmail");
+    String token = sandbox.nexus().token("wired@example.com", null, null);
+    JsonNode before = sandbox.nexus().get("/api/me", token).json().get("connections");
+    sandbox.nexus().connect(token, "gmail");
 
     Map<String, JsonNode> after =
-        byField(nexus.get("/api/me", token).json().get("connections"), "provider");
+        byField(sandbox.nexus().get("/api/me", token).json().get("connections"), "provider");
 
     assertThat(byField(before, "provider").keySet()).containsExactlyInAnyOrder("gmail", "notion");
     before.forEach(c -> assertThat(c.get("status").asText()).isEqualTo("not_connected"));
@@ -138,14 +123,14 @@ class WorkspaceApiTest {
 
   @Test
   void conversations_listsTheCallersOwnOnly_withTitlesAndMessageCounts() {
-    String ann = nexus.token("ann@example.com", "org-ws-conv", "member");
-    String bob = nexus.token("bob@example.com", "org-ws-conv", "admin");
-    String eve = nexus.token("eve@example.com", "org-ws-elsewhere", "admin");
+    String ann = sandbox.nexus().token("ann@example.com", "org-ws-conv", "member");
+    String bob = sandbox.nexus().token("bob@example.com", "org-ws-conv", "admin");
+    String eve = sandbox.nexus().token("eve@example.com", "org-ws-elsewhere", "admin");
     String first = created(ann, "First");
     String second = created(ann, "Second");
     String bobs = created(bob, "First");
     String eves = created(eve, "First");
-    nexus.chat(ann, first, "hello");
+    sandbox.nexus().chat(ann, first, "hello");
 
     Map<String, JsonNode> annSees = listed(ann);
 
@@ -158,34 +143,36 @@ class WorkspaceApiTest {
         .isBefore(Instant.now());
     assertThat(listed(bob).keySet()).containsExactly(bobs);
     assertThat(listed(eve).keySet()).containsExactly(eves);
-    assertThat(nexus.get("/api/conversations/" + first, bob).status())
+    assertThat(sandbox.nexus().get("/api/conversations/" + first, bob).status())
         .as("an admin of the organization does not read a member's conversation")
         .isEqualTo(404);
   }
 
   private static String created(String token, String title) {
-    TestServer.Response response = nexus.post("/api/conversations", token, Map.of("title", title));
+    TestServer.Response response =
+        sandbox.nexus().post("/api/conversations", token, Map.of("title", title));
     assertThat(response.status()).isEqualTo(201);
     assertThat(response.json().get("title").asText()).isEqualTo(title);
     return response.json().get("id").asText();
   }
 
   private static Map<String, JsonNode> listed(String token) {
-    TestServer.Response response = nexus.get("/api/conversations", token);
+    TestServer.Response response = sandbox.nexus().get("/api/conversations", token);
     assertThat(response.status()).isEqualTo(200);
     return byField(response.json().get("conversations"), "id");
   }
 
   @Test
   void conversation_afterAParkedSend_holdsTheMessages_theToolCallAndItsApproval() {
-    String token = nexus.token("holder@example.com", "org-ws-hold", "member");
-    JsonNode me = nexus.get("/api/me", token).json();
-    nexus.connect(token, "gmail");
-    String conversation = nexus.newConversation(token);
+    String token = sandbox.nexus().token("holder@example.com", "org-ws-hold", "member");
+    JsonNode me = sandbox.nexus().get("/api/me", token).json();
+    sandbox.nexus().connect(token, "gmail");
+    String conversation = sandbox.nexus().newConversation(token);
     String said = "Send an email to test@example.com saying the minutes are ready";
-    String approval = nexus.chat(token, conversation, said).get("pending").get(0).asText();
+    String approval =
+        sandbox.nexus().chat(token, conversation, said).get("pending").get(0).asText();
 
-    JsonNode parked = nexus.get("/api/conversations/" + conversation, token).json();
+    JsonNode parked = sandbox.nexus().get("/api/conversations/" + conversation, token).json();
 
     assertThat(parked.get("id").asText()).isEqualTo(conversation);
     assertThat(parked.get("title").asText()).isEqualTo("test");
@@ -207,8 +194,8 @@ class WorkspaceApiTest {
     assertThat(approvals.get(0).get("conversation").asText()).isEqualTo(conversation);
     assertThat(approvals.get(0).get("call")).isEqualTo(call);
 
-    nexus.post("/api/approvals/" + approval + "/approve", token, null);
-    JsonNode decided = nexus.get("/api/conversations/" + conversation, token).json();
+    sandbox.nexus().post("/api/approvals/" + approval + "/approve", token, null);
+    JsonNode decided = sandbox.nexus().get("/api/conversations/" + conversation, token).json();
 
     JsonNode result = decided.get("messages").get(2);
     assertThat(result.get("role").asText()).isEqualTo("tool");
