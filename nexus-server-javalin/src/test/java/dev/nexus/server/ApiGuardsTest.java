@@ -139,6 +139,25 @@ class ApiGuardsTest {
             "GET /api/audit/verify");
   }
 
+  @Test
+  void onlyTheCallbackRouteItself_skipsTheBearerToken_notOtherPathsEndingInCallback() {
+    for (String[] request :
+        List.of(
+            new String[] {"GET", "/api/callback"},
+            new String[] {"GET", "/api/me/callback"},
+            new String[] {"GET", "/api/connections//callback"},
+            new String[] {"GET", "/api/connections/gmail/extra/callback"},
+            new String[] {"POST", "/api/connections/gmail/callback"},
+            new String[] {"DELETE", "/api/connections/gmail/callback"})) {
+      TestServer.Response answer = sandbox.nexus().send(request[0], request[1], null, null);
+      assertThat(answer.status()).as(request[0] + " " + request[1]).isEqualTo(401);
+      assertProblem(answer, 401, "unauthenticated");
+    }
+    TestServer.Response callback =
+        sandbox.nexus().get("/api/connections/gmail/callback?code=c&state=s", null);
+    assertThat(callback.status()).as(callback.body()).isEqualTo(422);
+  }
+
   // ---- headers ----
 
   @Test

@@ -363,7 +363,7 @@ public final class NexusServer implements AutoCloseable {
   }
 
   private void authenticate(Context ctx) {
-    if ("OPTIONS".equals(ctx.method().name()) || ctx.path().endsWith("/callback")) {
+    if ("OPTIONS".equals(ctx.method().name()) || isOAuthCallback(ctx)) {
       return;
     }
     String header = ctx.header("Authorization");
@@ -376,6 +376,25 @@ public final class NexusServer implements AutoCloseable {
       throw ApiProblem.unauthenticated(refused.reason());
     }
     ctx.attribute(PRINCIPAL, ((AuthenticationResult.Authenticated) result).principal());
+  }
+
+  /**
+   * Whether this is {@code GET /api/connections/{provider}/callback}, the one {@code /api} route a
+   * browser reaches from the provider without the bearer token (its state stands in for it).
+   */
+  static boolean isOAuthCallback(Context ctx) {
+    return "GET".equals(ctx.method().name()) && isOAuthCallbackPath(ctx.path());
+  }
+
+  static boolean isOAuthCallbackPath(String path) {
+    String prefix = "/api/connections/";
+    String suffix = "/callback";
+    if (!path.startsWith(prefix)
+        || !path.endsWith(suffix)
+        || path.length() <= prefix.length() + suffix.length()) {
+      return false;
+    }
+    return path.indexOf('/', prefix.length()) == path.length() - suffix.length();
   }
 
   private static Principal principal(Context ctx) {
