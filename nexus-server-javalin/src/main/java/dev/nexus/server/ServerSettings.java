@@ -207,6 +207,7 @@ public record ServerSettings(
             env.integer("NEXUS_MAX_STEPS", 8, 1, 100),
             env.duration("NEXUS_APPROVAL_TTL", Duration.ofMinutes(15)));
 
+    refuseSettingsWithout(env);
     Optional<Database> database = Optional.empty();
     if (env.isSet("NEXUS_DATABASE_URL")) {
       String url = env.optional("NEXUS_DATABASE_URL").orElseThrow();
@@ -316,7 +317,56 @@ public record ServerSettings(
           "set when NEXUS_PRODUCTION is true, to the URL people reach the server at (OAuth"
               + " callbacks go there)");
     }
+    // Tokens and OAuth codes travel to that address; providers accept only https callbacks
+    // outside localhost.
+    if (production && !"https".equals(publicUrl.get().getScheme())) {
+      throw env.invalid("NEXUS_PUBLIC_URL", "an https URL when NEXUS_PRODUCTION is true");
+    }
     return settings;
+  }
+
+  /**
+   * Settings that mean something only beside another one, keyed by the one they need. Setting them
+   * alone would be ignored, leaving a sandbox part in place the operator meant to replace.
+   */
+  private static final Map<String, List<String>> NEEDS =
+      Map.of(
+          "NEXUS_DATABASE_URL",
+          List.of(
+              "NEXUS_DATABASE_USER",
+              "NEXUS_DATABASE_PASSWORD",
+              "NEXUS_DATABASE_OWNER_USER",
+              "NEXUS_DATABASE_OWNER_PASSWORD"),
+          "NEXUS_AUTH0_DOMAIN",
+          List.of("NEXUS_AUTH0_AUDIENCE", "NEXUS_AUTH0_ROLE_CLAIM", "NEXUS_AUTH0_SPA_CLIENT_ID"),
+          "NEXUS_OPENFGA_API_URL",
+          List.of(
+              "NEXUS_OPENFGA_STORE_ID",
+              "NEXUS_OPENFGA_MODEL_ID",
+              "NEXUS_OPENFGA_API_TOKEN",
+              "NEXUS_OPENFGA_CLIENT_ID",
+              "NEXUS_OPENFGA_CLIENT_SECRET",
+              "NEXUS_OPENFGA_TOKEN_ISSUER",
+              "NEXUS_OPENFGA_AUDIENCE"));
+
+  private static void refuseSettingsWithout(Env env) {
+    for (Map.Entry<String, List<String>> entry : new java.util.TreeMap<>(NEEDS).entrySet()) {
+      if (env.isSet(entry.getKey())) {
+        continue;
+      }
+      for (String dependent : entry.getValue()) {
+        if (env.isSet(dependent)) {
+          throw new ConfigurationException(
+              dependent
+                  + " is set but "
+                  + entry.getKey()
+                  + " is not: it has no effect alone; set "
+                  + entry.getKey()
+                  + " too, or unset "
+                  + dependent);
+        }
+      }
+    }
   }
 
   /** NEXUS_PUBLIC_URL: an absolute http(s) URL that other paths can be appended to. */

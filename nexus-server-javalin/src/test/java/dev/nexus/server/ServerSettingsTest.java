@@ -194,6 +194,40 @@ class ServerSettingsTest {
   }
 
   @Test
+  void production_withAPlainHttpPublicUrl_isRefused() {
+    Map<String, String> env = production();
+    env.put("NEXUS_PUBLIC_URL", "http://nexus.acme.example");
+
+    assertThatThrownBy(() -> ServerSettings.from(env))
+        .isInstanceOf(ConfigurationException.class)
+        .hasMessage(
+            "NEXUS_PUBLIC_URL=http://nexus.acme.example must be an https URL when"
+                + " NEXUS_PRODUCTION is true");
+  }
+
+  @Test
+  void aSettingWithoutTheOneItBelongsTo_isRefused_namingBoth() {
+    Map<String, String> cases =
+        Map.of(
+            "NEXUS_DATABASE_PASSWORD", "NEXUS_DATABASE_URL",
+            "NEXUS_DATABASE_OWNER_USER", "NEXUS_DATABASE_URL",
+            "NEXUS_AUTH0_AUDIENCE", "NEXUS_AUTH0_DOMAIN",
+            "NEXUS_AUTH0_SPA_CLIENT_ID", "NEXUS_AUTH0_DOMAIN",
+            "NEXUS_OPENFGA_STORE_ID", "NEXUS_OPENFGA_API_URL",
+            "NEXUS_OPENFGA_CLIENT_SECRET", "NEXUS_OPENFGA_API_URL");
+    cases.forEach(
+        (alone, needed) ->
+            assertThatThrownBy(() -> ServerSettings.from(Map.of(alone, "value")))
+                .as(alone)
+                .isInstanceOf(ConfigurationException.class)
+                .hasMessageStartingWith(alone + " is set but " + needed + " is not")
+                .hasMessageNotContaining("value"));
+    assertThat(ServerSettings.from(Map.of("NEXUS_GEMINI_MODEL", "gemini-2.5-pro")).gemini().model())
+        .as("the Gemini settings also serve callers' own keys, so they stand alone")
+        .isEqualTo("gemini-2.5-pro");
+  }
+
+  @Test
   void publicUrl_mustBeAnAbsoluteHttpUrlToAppendPathsTo() {
     for (String value :
         new String[] {"nexus.acme.example", "localhost:8080", "https://", "https://x/?a=b", "/x"}) {
