@@ -4,7 +4,6 @@ import com.auth0.jwk.InvalidPublicKeyException;
 import com.auth0.jwk.Jwk;
 import com.auth0.jwk.JwkException;
 import com.auth0.jwk.JwkProvider;
-import com.auth0.jwk.JwkProviderBuilder;
 import com.auth0.jwk.NetworkException;
 import com.auth0.jwk.RateLimitReachedException;
 import com.auth0.jwk.SigningKeyNotFoundException;
@@ -25,7 +24,6 @@ import dev.nexus.core.authorization.Capability;
 import dev.nexus.core.authorization.CheckRequest;
 import dev.nexus.core.authorization.Decision;
 import dev.nexus.core.authorization.SubjectRef;
-import dev.nexus.core.error.ConfigurationException;
 import dev.nexus.core.error.InvalidInputException;
 import dev.nexus.core.error.RetriableException;
 import dev.nexus.core.identity.AuthenticationResult;
@@ -35,7 +33,6 @@ import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.Principal;
 import dev.nexus.core.identity.Role;
 import dev.nexus.core.identity.UserId;
-import java.net.MalformedURLException;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,9 +42,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Verifies Auth0 access tokens: RS256 only, signed by a key of the tenant's key set, with the
@@ -66,14 +60,16 @@ import org.slf4j.LoggerFactory;
  * <p>Refusals are values whose reason names what was wrong and never repeats the token or any of
  * its claims. An unreachable key set is a {@link RetriableException}.
  *
- * <p>Limitations: keys are cached per key id and a miss costs a fetch from the shared rate limit
- * (see {@link #keySet}). Tokens with made-up key ids are refused, but once they have used up the
- * limit, a genuine token signed by a key not yet cached (just after a key rotation, or the first
- * login after start) is answered with a {@link RetriableException} until the limit refills.
+ * <p>Limitations: the key set (see {@link #keySet}) is fetched whole, at most once every {@link
+ * Auth0KeySet#REFRESH_INTERVAL}. A token with a key id the set lacks is refused without a fetch
+ * when the set was fetched within that interval, so a token signed by a key the tenant started
+ * using since then is refused for up to that long (Auth0 publishes its next key ahead of a
+ * rotation, so this needs a key both published and used within the interval). While the tenant
+ * cannot be reached, keys already fetched keep verifying and a key id not among them is a {@link
+ * RetriableException} with the wait before the next attempt. A withdrawn key verifies until the set
+ * is fetched again, at the latest {@link Auth0KeySet#MAX_AGE} after the last fetch.
  */
 public final class Auth0Authenticator implements Authenticator {
-
-  private static final Logger LOG = LoggerFactory.getLogger(Auth0Authenticator.class);
 
   /** The claim Auth0 puts the organization id in for organization logins. */
   public static final String ORGANIZATION_CLAIM = "org_id";
@@ -119,20 +115,12 @@ public final class Auth0Authenticator implements Authenticator {
   }
 
   /**
-   * The tenant's key set as published at the policy's JWKS URI: keys cached for 10 hours (at most
-   * 10 of them), fetches limited to 10 a minute so unknown key ids cannot hammer the tenant, and
-   * 5-second network timeouts.
+   * The tenant's key set as published at the policy's JWKS URI, timed by the system clock: an
+   * {@link Auth0KeySet}, fetched whole at most once every 30 seconds so unknown key ids cannot
+   * hammer the tenant, with 5-second network timeouts.
    */
   public static JwkProvider keySet(Auth0TokenPolicy policy) {
-    try {
-      return new JwkProviderBuilder(policy.jwksUri().toURL())
-          .cached(10, Duration.ofHours(10))
-          .rateLimited(10, 1, TimeUnit.MINUTES)
-          .timeouts(5_000, 5_000)
-          .build();
-    } catch (MalformedURLException | IllegalArgumentException e) {
-      throw new ConfigurationException("auth0 JWKS URI is not a valid URL", e);
-    }
+    return Auth0KeySet.of(policy, Clock.systemUTC());
   }
 
   @Override
@@ -267,10 +255,10 @@ public final class Auth0Authenticator implements Authenticator {
   /**
    * The verifier for tokens signed by the tenant's key {@code keyId}. Building one parses the key,
    * so verifiers are kept per published key and rebuilt when the key set hands out a different key
-   * object (after it fetched the set again); ids the tenant does not publish are never kept.
+   * object (after it fetched the set again); ids the tenant does not publish are never kept. An id
+   * the key set lacks is empty, without a fetch when the set was fetched lately.
    */
   private Optional<JWTVerifier> verifierFor(String keyId) {
-    long started = System.nanoTime();
     try {
       Jwk jwk = keys.get(keyId);
       KeyVerifier known = verifiers.get(keyId);
@@ -283,8 +271,10 @@ public final class Auth0Authenticator implements Authenticator {
       JWTVerifier verifier = verifier(rsa);
       verifiers.put(keyId, new KeyVerifier(jwk, verifier));
       return Optional.of(verifier);
+    } catch (Auth0KeySet.KeySetUnavailableException e) {
+      throw new RetriableException(
+          "the identity provider's signing keys cannot be fetched", e.retryAfter(), e);
     } catch (NetworkException e) {
-      LOG.debug("auth0 jwks fetch failed after {} ms", elapsedMillis(started));
       throw new RetriableException(
           "the identity provider's signing keys cannot be fetched", null, e);
     } catch (RateLimitReachedException e) {
@@ -293,7 +283,6 @@ public final class Auth0Authenticator implements Authenticator {
           Duration.ofMillis(Math.max(1, e.getAvailableIn())),
           e);
     } catch (SigningKeyNotFoundException | InvalidPublicKeyException e) {
-      LOG.debug("auth0 jwks has no usable key for the token, {} ms", elapsedMillis(started));
       return Optional.empty();
     } catch (JwkException e) {
       throw new RetriableException("the identity provider's signing keys cannot be read", null, e);
@@ -352,9 +341,5 @@ public final class Auth0Authenticator implements Authenticator {
 
   private static AuthenticationResult refused(String reason) {
     return new AuthenticationResult.Refused(reason);
-  }
-
-  private static long elapsedMillis(long startedNanos) {
-    return (System.nanoTime() - startedNanos) / 1_000_000;
   }
 }

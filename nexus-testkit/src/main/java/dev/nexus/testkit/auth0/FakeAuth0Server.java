@@ -48,7 +48,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A stand-in for an Auth0 tenant on loopback, for tests and the sandbox. It serves:
  *
  * <ul>
- *   <li>{@code GET /.well-known/jwks.json}: its RSA signing key;
+ *   <li>{@code GET /.well-known/jwks.json}: its RSA signing keys (one, until {@link
+ *       #rotateSigningKey()} adds more);
  *   <li>{@code GET /authorize}: Universal Login for a single-page app registered with {@link
  *       #registerSinglePageApp}, authorization code flow with PKCE (S256 only). There is no login
  *       form: the request is consented at once as the identity set with {@link #signInAs}, and the
@@ -78,7 +79,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * #issuer()} ({@code http://127.0.0.1:PORT/}, with the trailing slash Auth0 uses).
  *
  * <p>Fault injection: {@link #failJwks(int)} makes the key set answer an HTTP error, and {@link
- * #failNextManagementCalls(int, int)} makes the next Management API calls answer a status.
+ * #failNextManagementCalls(int, int)} makes the next Management API calls answer a status. Key
+ * rotation: {@link #rotateSigningKey()} publishes a new key and signs with it from then on, keeping
+ * the old ones published until {@link #withdrawSigningKey(String)}.
  */
 public final class FakeAuth0Server implements AutoCloseable {
 
@@ -108,8 +111,7 @@ public final class FakeAuth0Server implements AutoCloseable {
   private final HttpServer server;
   private final ExecutorService executor;
   private final Clock clock;
-  private final KeyPair signingKey;
-  private final String keyId;
+  private volatile List<PublishedKey> publishedKeys;
   private final KeyPair strangerKey;
   private final SecureRandom random = new SecureRandom();
 
@@ -142,6 +144,13 @@ public final class FakeAuth0Server implements AutoCloseable {
   }
 
   private record ConnectionToken(String accessToken, long expiresInSeconds, String scope) {}
+
+  /** A key of the published set; the last one published signs. */
+  private record PublishedKey(String keyId, KeyPair pair) {
+    RSAPublicKey publicKey() {
+      return (RSAPublicKey) pair.getPublic();
+    }
+  }
 
   /**
    * The person {@code /authorize} signs in: their Auth0 user id and any further claims their access
@@ -189,9 +198,8 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   private FakeAuth0Server(int port, Clock clock) {
     this.clock = Objects.requireNonNull(clock, "clock");
-    this.signingKey = Keys.SIGNING;
     this.strangerKey = Keys.STRANGER;
-    this.keyId = "fake-" + HexFormat.of().formatHex(randomBytes(6));
+    this.publishedKeys = List.of(new PublishedKey(newKeyId(), Keys.SIGNING));
     clients.put(DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET);
     for (String role : List.of("admin", "manager", "member", "guest")) {
       roleNamesById.put("rol_" + HexFormat.of().formatHex(randomBytes(8)), role);
@@ -247,14 +255,57 @@ public final class FakeAuth0Server implements AutoCloseable {
     return baseUrl() + "/api/v2/";
   }
 
-  /** The id ({@code kid}) of its signing key. */
+  /** The id ({@code kid}) of its signing key, the one it signs with now. */
   public String keyId() {
-    return keyId;
+    return signingKey().keyId();
   }
 
-  /** Its public signing key. */
+  /** Its public signing key, the one it signs with now. */
   public RSAPublicKey publicKey() {
-    return (RSAPublicKey) signingKey.getPublic();
+    return signingKey().publicKey();
+  }
+
+  /**
+   * Publishes a new signing key under a new {@code kid} and signs every later token with it, as a
+   * key rotation does; the keys published before stay in the key set. Returns the new key id.
+   */
+  public synchronized String rotateSigningKey() {
+    PublishedKey next = new PublishedKey(newKeyId(), rsaKeyPair());
+    List<PublishedKey> keys = new ArrayList<>(publishedKeys);
+    keys.add(next);
+    publishedKeys = List.copyOf(keys);
+    return next.keyId();
+  }
+
+  /**
+   * Removes a key from the key set, as revoking a rotated-out key does.
+   *
+   * @throws IllegalArgumentException when {@code keyId} is not published or is the one signing now
+   */
+  public synchronized void withdrawSigningKey(String keyId) {
+    Objects.requireNonNull(keyId, "keyId");
+    if (keyId.equals(keyId())) {
+      throw new IllegalArgumentException("the key signing now cannot be withdrawn");
+    }
+    List<PublishedKey> keys = new ArrayList<>(publishedKeys);
+    if (!keys.removeIf(k -> k.keyId().equals(keyId))) {
+      throw new IllegalArgumentException("no published key " + keyId);
+    }
+    publishedKeys = List.copyOf(keys);
+  }
+
+  /** The ids of the keys in its key set, oldest first. */
+  public List<String> publishedKeyIds() {
+    return publishedKeys.stream().map(PublishedKey::keyId).toList();
+  }
+
+  private PublishedKey signingKey() {
+    List<PublishedKey> keys = publishedKeys;
+    return keys.get(keys.size() - 1);
+  }
+
+  private String newKeyId() {
+    return "fake-" + HexFormat.of().formatHex(randomBytes(6));
   }
 
   @Override
@@ -272,15 +323,16 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   /** Signs exactly these claims with this tenant's key (RS256, its {@code kid}). */
   public String mintToken(Map<String, ?> claims) {
+    PublishedKey key = signingKey();
     return JWT.create()
-        .withKeyId(keyId)
+        .withKeyId(key.keyId())
         .withPayload(claims)
-        .sign(Algorithm.RSA256(publicKey(), (RSAPrivateKey) signingKey.getPrivate()));
+        .sign(Algorithm.RSA256(key.publicKey(), (RSAPrivateKey) key.pair().getPrivate()));
   }
 
   /** These claims with {@code alg: none} and an empty signature. */
   public String unsignedToken(Map<String, ?> claims) {
-    return JWT.create().withKeyId(keyId).withPayload(claims).sign(Algorithm.none());
+    return JWT.create().withKeyId(keyId()).withPayload(claims).sign(Algorithm.none());
   }
 
   /**
@@ -289,15 +341,24 @@ public final class FakeAuth0Server implements AutoCloseable {
    */
   public String signedWithPublicKeyAsHmacSecret(Map<String, ?> claims) {
     return JWT.create()
-        .withKeyId(keyId)
+        .withKeyId(keyId())
         .withPayload(claims)
         .sign(Algorithm.HMAC256(publicKey().getEncoded()));
   }
 
   /** These claims signed by a key this tenant does not publish, under an unknown {@code kid}. */
   public String signedWithUnknownKey(Map<String, ?> claims) {
+    return signedWithUnknownKey("unknown-" + keyId(), claims);
+  }
+
+  /**
+   * These claims signed by a key this tenant does not publish, under {@code keyId} (a made-up one,
+   * for example).
+   */
+  public String signedWithUnknownKey(String keyId, Map<String, ?> claims) {
+    Objects.requireNonNull(keyId, "keyId");
     return JWT.create()
-        .withKeyId("unknown-" + keyId)
+        .withKeyId(keyId)
         .withPayload(claims)
         .sign(
             Algorithm.RSA256(
@@ -307,7 +368,7 @@ public final class FakeAuth0Server implements AutoCloseable {
   /** These claims signed by a stranger's key but under this tenant's {@code kid}. */
   public String signedWithWrongKey(Map<String, ?> claims) {
     return JWT.create()
-        .withKeyId(keyId)
+        .withKeyId(keyId())
         .withPayload(claims)
         .sign(
             Algorithm.RSA256(
@@ -563,13 +624,16 @@ public final class FakeAuth0Server implements AutoCloseable {
       return;
     }
     ObjectNode body = JSON.createObjectNode();
-    ObjectNode key = body.putArray("keys").addObject();
-    key.put("kty", "RSA");
-    key.put("use", "sig");
-    key.put("alg", "RS256");
-    key.put("kid", keyId);
-    key.put("n", unsignedBase64Url(publicKey().getModulus().toByteArray()));
-    key.put("e", unsignedBase64Url(publicKey().getPublicExponent().toByteArray()));
+    ArrayNode keys = body.putArray("keys");
+    for (PublishedKey published : publishedKeys) {
+      ObjectNode key = keys.addObject();
+      key.put("kty", "RSA");
+      key.put("use", "sig");
+      key.put("alg", "RS256");
+      key.put("kid", published.keyId());
+      key.put("n", unsignedBase64Url(published.publicKey().getModulus().toByteArray()));
+      key.put("e", unsignedBase64Url(published.publicKey().getPublicExponent().toByteArray()));
+    }
     send(exchange, 200, body);
   }
 
@@ -1176,10 +1240,19 @@ public final class FakeAuth0Server implements AutoCloseable {
 
   // ---------------------------------------------------------------- helpers
 
-  /** The subject of a token signed by this tenant (and for {@code audience}, if given), or null. */
+  /**
+   * The subject of a token signed by a key of this tenant's set (and for {@code audience}, if
+   * given), or null.
+   */
   private String verifiedSubject(String token, String audience) {
     try {
-      var verification = JWT.require(Algorithm.RSA256(publicKey(), null)).withIssuer(issuer());
+      String kid = JWT.decode(token).getKeyId();
+      PublishedKey key =
+          publishedKeys.stream().filter(k -> k.keyId().equals(kid)).findFirst().orElse(null);
+      if (key == null) {
+        return null;
+      }
+      var verification = JWT.require(Algorithm.RSA256(key.publicKey(), null)).withIssuer(issuer());
       if (audience != null) {
         verification.withAudience(audience);
       }

@@ -218,31 +218,6 @@ class Auth0AuthenticatorTest {
   }
 
   @Test
-  void authenticate_manyUnknownKeyIds_hitTheFetchLimitAndBecomeRetriable() {
-    grant(ALICE, Role.ADMIN, ACME);
-    int refused = 0;
-    RetriableException limited = null;
-
-    for (int i = 0; i < 20 && limited == null; i++) {
-      try {
-        refusal(auth0.signedWithUnknownKey(alice().claims()));
-        refused++;
-      } catch (RetriableException e) {
-        limited = e;
-      }
-    }
-
-    int fetches = auth0.jwksRequests();
-    String another = auth0.signedWithUnknownKey(alice().claims());
-
-    assertThat(refused).isEqualTo(10);
-    assertThat(limited).isNotNull();
-    assertThat(limited.retryAfter()).isPresent();
-    assertThatThrownBy(() -> authenticate(another)).isInstanceOf(RetriableException.class);
-    assertThat(auth0.jwksRequests()).isEqualTo(fetches);
-  }
-
-  @Test
   void authenticate_wrongIssuer_isRefused() {
     grant(ALICE, Role.ADMIN, ACME);
 

@@ -1,7 +1,9 @@
 package dev.nexus.testkit.auth0;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.auth0.jwt.JWT;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
@@ -165,5 +167,39 @@ class FakeAuth0ServerTest {
     assertThat(key.path("kid").asText()).isEqualTo(auth0.keyId());
     assertThat(key.path("kty").asText()).isEqualTo("RSA");
     assertThat(key.path("alg").asText()).isEqualTo("RS256");
+  }
+
+  @Test
+  void rotateSigningKey_publishesBothKeysAndSignsWithTheNewOne() throws Exception {
+    String oldKeyId = auth0.keyId();
+    String oldToken = auth0.token().sign();
+
+    String newKeyId = auth0.rotateSigningKey();
+
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(auth0.jwksUrl())).GET().build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(JSON.readTree(response.body()).path("keys").findValuesAsText("kid"))
+        .containsExactly(oldKeyId, newKeyId);
+    assertThat(auth0.keyId()).isEqualTo(newKeyId).isNotEqualTo(oldKeyId);
+    assertThat(JWT.decode(auth0.token().sign()).getKeyId()).isEqualTo(newKeyId);
+    assertThat(auth0.verifies(oldToken, FakeAuth0Server.DEFAULT_AUDIENCE)).isTrue();
+    assertThat(auth0.verifies(auth0.token().sign(), FakeAuth0Server.DEFAULT_AUDIENCE)).isTrue();
+  }
+
+  @Test
+  void withdrawSigningKey_dropsAnOldKeyButNotTheOneSigningNow() {
+    String oldKeyId = auth0.keyId();
+    String oldToken = auth0.token().sign();
+    String newKeyId = auth0.rotateSigningKey();
+
+    auth0.withdrawSigningKey(oldKeyId);
+
+    assertThat(auth0.publishedKeyIds()).containsExactly(newKeyId);
+    assertThat(auth0.verifies(oldToken, FakeAuth0Server.DEFAULT_AUDIENCE)).isFalse();
+    assertThatThrownBy(() -> auth0.withdrawSigningKey(newKeyId))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("the key signing now cannot be withdrawn");
   }
 }
