@@ -98,6 +98,13 @@ class ApiGuardsTest {
             .auth0()
             .signedWithWrongKey(
                 Map.of("sub", "sandbox|x@example.com", "aud", "https://nexus.sandbox/api"));
+    String unknownKey =
+        sandbox
+            .fakes()
+            .auth0()
+            .signedWithUnknownKey(
+                "made-up-key",
+                Map.of("sub", "sandbox|x@example.com", "aud", "https://nexus.sandbox/api"));
     List<String[]> routes = documentedApiRoutes();
     Set<String> checked = new TreeSet<>();
 
@@ -118,7 +125,7 @@ class ApiGuardsTest {
               .send(route[0], route[2], null, null, "Authorization", "Basic dXNlcjpwYXNz"),
           401,
           "unauthenticated");
-      for (String token : List.of("garbled.not-a.jwt", expired, forged)) {
+      for (String token : List.of("garbled.not-a.jwt", expired, forged, unknownKey)) {
         TestServer.Response refused = sandbox.nexus().send(route[0], route[2], token, null);
         assertThat(refused.status()).as(name).isEqualTo(401);
         assertProblem(refused, 401, "unauthenticated");
