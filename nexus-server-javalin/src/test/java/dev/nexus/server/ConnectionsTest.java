@@ -88,7 +88,7 @@ class ConnectionsTest {
     assertThat(parameters.get("client_id")).isEqualTo(FakeGmailServer.DEFAULT_CLIENT_ID);
     assertThat(parameters.get("redirect_uri"))
         .isEqualTo(sandbox.nexus().server.publicUrl() + "/api/connections/gmail/callback");
-    assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{32,}");
+    assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{40,}");
     assertThat(parameters.get("state")).doesNotContain("consent").doesNotContain("sandbox");
     assertThat(parameters.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
     assertThat(parameters.get("code_challenge_method")).isEqualTo("S256");
@@ -113,7 +113,7 @@ class ConnectionsTest {
     assertThat(parameters.get("owner")).isEqualTo("user");
     assertThat(parameters.get("redirect_uri"))
         .isEqualTo(sandbox.nexus().server.publicUrl() + "/api/connections/notion/callback");
-    assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{32,}");
+    assertThat(parameters.get("state")).matches("[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{40,}");
     assertThat(parameters.get("code_challenge")).matches("[A-Za-z0-9_-]{43}");
     assertThat(parameters.get("code_challenge_method")).isEqualTo("S256");
   }

@@ -144,6 +144,29 @@ public final class GrantCipher {
     }
   }
 
+  /**
+   * A tag over {@code message} with the primary key: AES-GCM of nothing, {@code message} as the
+   * associated data. Only this keyset can make one that {@link #verifies} accepts.
+   */
+  byte[] tag(byte[] message) {
+    try {
+      return aead.encrypt(new byte[0], message);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("AES-GCM encryption failed", e);
+    }
+  }
+
+  /**
+   * Whether {@code tag} was made by {@link #tag} over {@code message} with a key of this keyset.
+   */
+  boolean verifies(byte[] tag, byte[] message) {
+    try {
+      return aead.decrypt(tag, message).length == 0;
+    } catch (GeneralSecurityException e) {
+      return false;
+    }
+  }
+
   /** Length-prefixed fields, so no choice of ids can make two rows share associated data. */
   static byte[] associatedData(GrantKey key, String column) {
     StringBuilder text = new StringBuilder("nexus-grant-v1;");

@@ -9,7 +9,9 @@ import dev.nexus.core.vault.ProviderId;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
@@ -23,6 +25,13 @@ import org.jdbi.v3.core.Jdbi;
 public final class JdbiConnectionAttempts implements ConnectionAttempts {
 
   private static final String VERIFIER = "connection_attempt.verifier";
+  private static final int HANDLE_BYTES = 32;
+  private static final int HANDLE_LENGTH = 43;
+  private static final int MAX_TAG_LENGTH = 128;
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+  private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
+
+  private final SecureRandom random = new SecureRandom();
 
   private final Jdbi jdbi;
   private final GrantCipher cipher;
@@ -33,10 +42,12 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
   }
 
   @Override
-  public void begin(String state, ConnectionAttempt attempt, Instant now) {
-    Objects.requireNonNull(state, "state");
+  public String begin(ConnectionAttempt attempt, Instant now) {
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(now, "now");
+    byte[] bytes = new byte[HANDLE_BYTES];
+    random.nextBytes(bytes);
+    String reference = URL.encodeToString(bytes);
     GrantKey key = attempt.key();
     byte[] verifier = cipher.encrypt(key, VERIFIER, attempt.verifier());
     Failures.translate(
@@ -53,7 +64,7 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
                                 + " VALUES (:hash, :organization, :user, :provider, :verifier,"
                                 + " :expiresAt, :expiresAtNanos)")
                         .bind("now", Instants.timestamp(now))
-                        .bind("hash", hash(state))
+                        .bind("hash", hash(reference))
                         .bind("organization", key.organization().value())
                         .bind("user", key.user().value())
                         .bind("provider", key.provider().value())
@@ -61,12 +72,14 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
                         .bind("expiresAt", Instants.timestamp(attempt.expiresAt()))
                         .bind("expiresAtNanos", Instants.nanos(attempt.expiresAt()))
                         .execute()));
+    return reference + "." + URL.encodeToString(cipher.tag(signed(reference, key.provider())));
   }
 
   @Override
   public Optional<ConnectionAttempt> take(String state, ProviderId provider) {
     Objects.requireNonNull(provider, "provider");
-    if (state == null || state.isEmpty()) {
+    String reference = verifiedReference(state, provider);
+    if (reference == null) {
       return Optional.empty();
     }
     return Failures.translate(
@@ -80,7 +93,7 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
                                 + " WHERE state_hash = :hash AND provider = :provider"
                                 + " RETURNING organization_id, user_id, verifier, expires_at,"
                                 + " expires_at_nanos")
-                        .bind("hash", hash(state))
+                        .bind("hash", hash(reference))
                         .bind("provider", provider.value())
                         .map(
                             (row, context) -> {
@@ -95,6 +108,38 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
                                   Instants.read(row, "expires_at"));
                             })
                         .findOne()));
+  }
+
+  /** The random part of a state this keyset made for {@code provider}, or null. */
+  private String verifiedReference(String state, ProviderId provider) {
+    if (state == null
+        || state.length() > HANDLE_LENGTH + 1 + MAX_TAG_LENGTH
+        || state.length() <= HANDLE_LENGTH + 1
+        || state.charAt(HANDLE_LENGTH) != '.') {
+      return null;
+    }
+    String handle = state.substring(0, HANDLE_LENGTH);
+    String encodedTag = state.substring(HANDLE_LENGTH + 1);
+    byte[] tag;
+    try {
+      if (URL_DECODER.decode(handle).length != HANDLE_BYTES) {
+        return null;
+      }
+      tag = URL_DECODER.decode(encodedTag);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    // Base64 ignores unused low bits of the last character: only the canonical form is accepted.
+    if (!URL.encodeToString(tag).equals(encodedTag)
+        || !cipher.verifies(tag, signed(handle, provider))) {
+      return null;
+    }
+    return handle;
+  }
+
+  private static byte[] signed(String handle, ProviderId provider) {
+    return ("nexus-connect-state-v1;" + handle + ";" + provider.value())
+        .getBytes(StandardCharsets.UTF_8);
   }
 
   static byte[] hash(String state) {

@@ -14,7 +14,6 @@ import dev.nexus.core.vault.ProviderId;
 import dev.nexus.testkit.contract.ConnectionAttemptsContract;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 class JdbiConnectionAttemptsContractTest extends ConnectionAttemptsContract {
@@ -24,14 +23,23 @@ class JdbiConnectionAttemptsContractTest extends ConnectionAttemptsContract {
     return new JdbiConnectionAttempts(SharedDatabase.get().jdbi(), SharedDatabase.cipher());
   }
 
+  private static final Instant NOW = Instant.parse("2026-12-04T09:00:00Z");
+
+  private static ConnectionAttempt attempt(OrganizationId organization, String user) {
+    return new ConnectionAttempt(
+        new GrantKey(organization, UserId.of(user), ProviderId.GMAIL),
+        Pkce.newVerifier(),
+        NOW.plusSeconds(600));
+  }
+
+  private static String handle(String state) {
+    return state.substring(0, state.indexOf('.'));
+  }
+
   @Test
   void neitherTheStateNorTheVerifier_isStoredInTheClear() {
-    String state = "state-" + UUID.randomUUID();
-    String verifier = Pkce.newVerifier();
-    GrantKey key =
-        new GrantKey(SharedDatabase.freshOrganization(), UserId.of("auth0|ann"), ProviderId.GMAIL);
-    Instant now = Instant.parse("2026-12-04T09:00:00Z");
-    createAttempts().begin(state, new ConnectionAttempt(key, verifier, now.plusSeconds(600)), now);
+    ConnectionAttempt attempt = attempt(SharedDatabase.freshOrganization(), "auth0|ann");
+    String state = createAttempts().begin(attempt, NOW);
 
     byte[] stored =
         SharedDatabase.get()
@@ -42,42 +50,40 @@ class JdbiConnectionAttemptsContractTest extends ConnectionAttemptsContract {
                         .createQuery(
                             "SELECT convert_to(row(connection_attempt.*)::text, 'UTF8')"
                                 + " FROM connection_attempt WHERE state_hash = :hash")
-                        .bind("hash", JdbiConnectionAttempts.hash(state))
+                        .bind("hash", JdbiConnectionAttempts.hash(handle(state)))
                         .mapTo(byte[].class)
                         .one());
 
     String row = new String(stored, StandardCharsets.UTF_8);
-    assertThat(row).contains("auth0|ann").doesNotContain(state).doesNotContain(verifier);
+    assertThat(row)
+        .contains("auth0|ann")
+        .doesNotContain(handle(state))
+        .doesNotContain(attempt.verifier());
   }
 
   @Test
-  void aVerifierMovedToAnotherUsersRow_doesNotDecrypt() {
-    String mine = "state-" + UUID.randomUUID();
-    String theirs = "state-" + UUID.randomUUID();
-    Instant now = Instant.parse("2026-12-04T09:00:00Z");
+  void aStateSignedByAnotherKeyset_isRefused_andTheAttemptStays() {
+    ConnectionAttempts ours = createAttempts();
+    ConnectionAttempt attempt = attempt(SharedDatabase.freshOrganization(), "auth0|ann");
+    String state = ours.begin(attempt, NOW);
+    ConnectionAttempts otherKeys =
+        new JdbiConnectionAttempts(
+            SharedDatabase.get().jdbi(), GrantCipher.fromKeysetJson(GrantCipher.generateKeyset()));
+
+    assertThat(otherKeys.take(state, ProviderId.GMAIL)).isEmpty();
+    assertThat(ours.take(state, ProviderId.GMAIL)).contains(attempt);
+  }
+
+  @Test
+  void aRowEditedToNameAnotherUser_doesNotOpen() {
     OrganizationId organization = SharedDatabase.freshOrganization();
     ConnectionAttempts attempts = createAttempts();
-    attempts.begin(
-        mine,
-        new ConnectionAttempt(
-            new GrantKey(organization, UserId.of("auth0|ann"), ProviderId.GMAIL),
-            Pkce.newVerifier(),
-            now.plusSeconds(600)),
-        now);
-    attempts.begin(
-        theirs,
-        new ConnectionAttempt(
-            new GrantKey(organization, UserId.of("auth0|bob"), ProviderId.GMAIL),
-            Pkce.newVerifier(),
-            now.plusSeconds(600)),
-        now);
+    String state = attempts.begin(attempt(organization, "auth0|ann"), NOW);
     SharedDatabase.asSuperuser(
-        "UPDATE nexus.connection_attempt SET verifier = (SELECT verifier FROM"
-            + " nexus.connection_attempt WHERE state_hash = ?) WHERE state_hash = ?",
-        JdbiConnectionAttempts.hash(mine),
-        JdbiConnectionAttempts.hash(theirs));
+        "UPDATE nexus.connection_attempt SET user_id = 'auth0|mallory' WHERE state_hash = ?",
+        JdbiConnectionAttempts.hash(handle(state)));
 
-    assertThatThrownBy(() -> attempts.take(theirs, ProviderId.GMAIL))
+    assertThatThrownBy(() -> attempts.take(state, ProviderId.GMAIL))
         .isInstanceOf(ConfigurationException.class);
   }
 }

@@ -12,11 +12,9 @@ import dev.nexus.core.vault.OAuthProvider;
 import dev.nexus.core.vault.Pkce;
 import dev.nexus.core.vault.ProviderId;
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.Objects;
 import java.util.Set;
 
@@ -30,13 +28,10 @@ import java.util.Set;
 final class ConnectionFlow {
 
   static final Duration STATE_TTL = Duration.ofMinutes(10);
-  private static final int STATE_BYTES = 32;
-  private static final int STATE_LENGTH = 43;
-  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+  private static final int MAX_STATE_LENGTH = 512;
 
   private final ConnectionAttempts attempts;
   private final Clock clock;
-  private final SecureRandom random = new SecureRandom();
 
   ConnectionFlow(ConnectionAttempts attempts, Clock clock) {
     this.attempts = Objects.requireNonNull(attempts, "attempts");
@@ -54,14 +49,11 @@ final class ConnectionFlow {
       URI redirectUri,
       String loginHint) {
     String verifier = Pkce.newVerifier();
-    byte[] bytes = new byte[STATE_BYTES];
-    random.nextBytes(bytes);
-    String state = URL.encodeToString(bytes);
     Instant now = clock.instant();
-    attempts.begin(
-        state,
-        new ConnectionAttempt(GrantKey.of(principal, provider), verifier, now.plus(STATE_TTL)),
-        now);
+    String state =
+        attempts.begin(
+            new ConnectionAttempt(GrantKey.of(principal, provider), verifier, now.plus(STATE_TTL)),
+            now);
     return oauth.authorizationUrl(
         new AuthorizationRequest(
             state, Pkce.challenge(verifier), redirectUri, oauth.scopes(), loginHint));
@@ -74,7 +66,7 @@ final class ConnectionFlow {
    *     used before or has expired
    */
   Pending open(String state, ProviderId provider) {
-    if (!wellFormed(state)) {
+    if (state == null || state.isEmpty() || state.length() > MAX_STATE_LENGTH) {
       throw new InvalidInputException("the connection state is missing or malformed");
     }
     ConnectionAttempt attempt =
@@ -83,33 +75,13 @@ final class ConnectionFlow {
             .orElseThrow(
                 () ->
                     new InvalidInputException(
-                        "the connection state is unknown, for another provider or already used;"
-                            + " start the connection again"));
+                        "the connection state is unknown, altered, for another provider or already"
+                            + " used; start the connection again"));
     if (!clock.instant().isBefore(attempt.expiresAt())) {
       throw new InvalidInputException("the connection attempt expired; start it again");
     }
     return new Pending(
         attempt.key().organization(), attempt.key().user(), provider, attempt.verifier());
-  }
-
-  /** Exactly what {@link #authorizationUrl} makes: 43 characters of URL-safe base64. */
-  private static boolean wellFormed(String state) {
-    if (state == null || state.length() != STATE_LENGTH) {
-      return false;
-    }
-    for (int i = 0; i < state.length(); i++) {
-      char c = state.charAt(i);
-      boolean ok =
-          (c >= 'A' && c <= 'Z')
-              || (c >= 'a' && c <= 'z')
-              || (c >= '0' && c <= '9')
-              || c == '-'
-              || c == '_';
-      if (!ok) {
-        return false;
-      }
-    }
-    return true;
   }
 
   /** The providers a flow may name: those a toolkit offers. */

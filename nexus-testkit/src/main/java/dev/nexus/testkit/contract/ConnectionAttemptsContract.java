@@ -1,9 +1,7 @@
 package dev.nexus.testkit.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nexus.core.error.ConflictException;
 import dev.nexus.core.identity.OrganizationId;
 import dev.nexus.core.identity.UserId;
 import dev.nexus.core.vault.ConnectionAttempt;
@@ -15,13 +13,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * What every {@link ConnectionAttempts} must do: give an attempt back once, to the first taker of
- * many racing ones, only for its own provider, and forget expired attempts.
+ * What every {@link ConnectionAttempts} must do: hand out states that name nothing and cannot be
+ * altered, give an attempt back once, to the first taker of many racing ones, only for its own
+ * provider, and forget expired attempts.
  */
 public abstract class ConnectionAttemptsContract {
 
@@ -44,10 +42,6 @@ public abstract class ConnectionAttemptsContract {
     attempts = createAttempts();
   }
 
-  private static String newState() {
-    return "state-" + UUID.randomUUID();
-  }
-
   private static ConnectionAttempt attempt(ProviderId provider) {
     return new ConnectionAttempt(
         new GrantKey(
@@ -58,77 +52,81 @@ public abstract class ConnectionAttemptsContract {
 
   @Test
   void begin_thenTake_returnsTheAttempt_once() {
-    String state = newState();
     ConnectionAttempt attempt = attempt(ProviderId.GMAIL);
-    attempts.begin(state, attempt, T0);
+    String state = attempts.begin(attempt, T0);
 
+    assertThat(state).hasSizeLessThanOrEqualTo(512).matches("[A-Za-z0-9_.~-]+");
     assertThat(attempts.take(state, ProviderId.GMAIL)).contains(attempt);
     assertThat(attempts.take(state, ProviderId.GMAIL)).isEmpty();
   }
 
   @Test
+  void eachBegin_handsOutAnotherState_namingItsOwnAttempt() {
+    ConnectionAttempt a = attempt(ProviderId.GMAIL);
+    ConnectionAttempt b = attempt(ProviderId.GMAIL);
+    String first = attempts.begin(a, T0);
+    String second = attempts.begin(b, T0);
+
+    assertThat(first).isNotEqualTo(second);
+    assertThat(attempts.take(second, ProviderId.GMAIL)).contains(b);
+    assertThat(attempts.take(first, ProviderId.GMAIL)).contains(a);
+  }
+
+  @Test
+  void aState_revealsNeitherTheUserNorTheOrganizationNorTheVerifier() {
+    ConnectionAttempt attempt = attempt(ProviderId.GMAIL);
+    String state = attempts.begin(attempt, T0);
+
+    assertThat(state)
+        .doesNotContain(attempt.key().user().value())
+        .doesNotContain(attempt.key().organization().value())
+        .doesNotContain(attempt.verifier());
+  }
+
+  @Test
   void take_forAnotherProvider_isEmpty_andLeavesTheAttempt() {
-    String state = newState();
     ConnectionAttempt attempt = attempt(ProviderId.NOTION);
-    attempts.begin(state, attempt, T0);
+    String state = attempts.begin(attempt, T0);
 
     assertThat(attempts.take(state, ProviderId.GMAIL)).isEmpty();
     assertThat(attempts.take(state, ProviderId.NOTION)).contains(attempt);
   }
 
   @Test
-  void take_ofAnUnknownOrMissingState_isEmpty() {
-    attempts.begin(newState(), attempt(ProviderId.GMAIL), T0);
+  void take_ofAnUnknownMissingOrAlteredState_isEmpty_andLeavesTheAttempt() {
+    ConnectionAttempt attempt = attempt(ProviderId.GMAIL);
+    String state = attempts.begin(attempt, T0);
 
-    assertThat(attempts.take(newState(), ProviderId.GMAIL)).isEmpty();
     assertThat(attempts.take(null, ProviderId.GMAIL)).isEmpty();
     assertThat(attempts.take("", ProviderId.GMAIL)).isEmpty();
-  }
-
-  @Test
-  void eachState_givesItsOwnAttempt() {
-    String first = newState();
-    String second = newState();
-    ConnectionAttempt a = attempt(ProviderId.GMAIL);
-    ConnectionAttempt b = attempt(ProviderId.GMAIL);
-    attempts.begin(first, a, T0);
-    attempts.begin(second, b, T0);
-
-    assertThat(attempts.take(second, ProviderId.GMAIL)).contains(b);
-    assertThat(attempts.take(first, ProviderId.GMAIL)).contains(a);
-  }
-
-  @Test
-  void begin_withAStateInUse_isAConflict_andKeepsTheFirstAttempt() {
-    String state = newState();
-    ConnectionAttempt first = attempt(ProviderId.GMAIL);
-    attempts.begin(state, first, T0);
-
-    assertThatThrownBy(() -> attempts.begin(state, attempt(ProviderId.GMAIL), T0))
-        .isInstanceOf(ConflictException.class);
-    assertThat(attempts.take(state, ProviderId.GMAIL)).contains(first);
+    assertThat(attempts.take("not a state", ProviderId.GMAIL)).isEmpty();
+    assertThat(attempts.take(state + "A", ProviderId.GMAIL)).isEmpty();
+    assertThat(attempts.take(state.substring(1), ProviderId.GMAIL)).isEmpty();
+    for (int i = 0; i < state.length(); i++) {
+      char c = state.charAt(i);
+      String altered = state.substring(0, i) + (c == 'A' ? 'B' : 'A') + state.substring(i + 1);
+      assertThat(attempts.take(altered, ProviderId.GMAIL)).as("changed at %d", i).isEmpty();
+    }
+    assertThat(attempts.take(state, ProviderId.GMAIL)).contains(attempt);
   }
 
   @Test
   void anExpiredAttempt_isReturnedUntilForgotten_andBeginForgetsIt() {
-    String kept = newState();
-    String forgotten = newState();
     ConnectionAttempt expired = attempt(ProviderId.GMAIL);
-    attempts.begin(kept, expired, T0);
-    attempts.begin(forgotten, attempt(ProviderId.GMAIL), T0);
+    String kept = attempts.begin(expired, T0);
+    String forgotten = attempts.begin(attempt(ProviderId.GMAIL), T0);
 
     assertThat(attempts.take(kept, ProviderId.GMAIL)).contains(expired);
 
-    attempts.begin(newState(), attempt(ProviderId.GMAIL), T0.plus(TTL).plusSeconds(1));
+    attempts.begin(attempt(ProviderId.GMAIL), T0.plus(TTL).plusSeconds(1));
     assertThat(attempts.take(forgotten, ProviderId.GMAIL)).isEmpty();
   }
 
   @Test
   void racingTakers_exactlyOneGetsTheAttempt() {
     for (int round = 0; round < RACE_ROUNDS; round++) {
-      String state = newState();
       ConnectionAttempt attempt = attempt(ProviderId.GMAIL);
-      attempts.begin(state, attempt, T0);
+      String state = attempts.begin(attempt, T0);
 
       List<Optional<ConnectionAttempt>> results =
           Concurrently.run(RACERS, i -> attempts.take(state, ProviderId.GMAIL));

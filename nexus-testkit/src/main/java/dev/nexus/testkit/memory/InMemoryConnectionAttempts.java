@@ -1,31 +1,38 @@
 package dev.nexus.testkit.memory;
 
-import dev.nexus.core.error.ConflictException;
 import dev.nexus.core.vault.ConnectionAttempt;
 import dev.nexus.core.vault.ConnectionAttempts;
 import dev.nexus.core.vault.ProviderId;
+import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * {@link ConnectionAttempts} held in memory, for one process. Thread-safe: taking is a conditional
+ * {@link ConnectionAttempts} held in memory, for one process. A state is 256 random bits (not
+ * signed: nothing outside this object can make one it knows). Thread-safe: taking is a conditional
  * remove, so of racing callers exactly one gets the attempt.
  */
 public final class InMemoryConnectionAttempts implements ConnectionAttempts {
 
   private final ConcurrentMap<String, ConnectionAttempt> attempts = new ConcurrentHashMap<>();
+  private final SecureRandom random = new SecureRandom();
 
   @Override
-  public void begin(String state, ConnectionAttempt attempt, Instant now) {
-    Objects.requireNonNull(state, "state");
+  public String begin(ConnectionAttempt attempt, Instant now) {
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(now, "now");
     attempts.values().removeIf(a -> a.expiresAt().isBefore(now));
-    if (attempts.putIfAbsent(state, attempt) != null) {
-      throw new ConflictException("a connection attempt with this state exists");
+    while (true) {
+      byte[] bytes = new byte[32];
+      random.nextBytes(bytes);
+      String state = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+      if (attempts.putIfAbsent(state, attempt) == null) {
+        return state;
+      }
     }
   }
 
