@@ -208,7 +208,8 @@ public final class LoadDriver {
     env.put("NEXUS_TURNS_PER_ORG_PER_MINUTE", "1000000");
     ServerSettings settings = ServerSettings.from(env);
     TurnTimings timings = new TurnTimings();
-    Components components = timings.wrap(Wiring.assemble(settings));
+    Components components =
+        timings.wrap(Wiring.assemble(settings).withDefaultModel(new ReadLatestScript()));
     NexusServer server = NexusServer.start(components, settings, timings.observer());
     Javalin bare = null;
     BackgroundWork background = null;
