@@ -187,6 +187,7 @@ class StreamedTurnsTest {
     assertThat(names(events)).containsExactly("error");
     JsonNode error = events.get(0).data();
     assertThat(error.get("type").asText()).isEqualTo("https://nexus.dev/problems/turn-failed");
+    assertThat(error.get("title").asText()).isEqualTo("Turn failed");
     assertThat(error.get("conversation").asText()).isEqualTo(conversation);
     assertThat(error.get("detail").asText())
         .startsWith("The model could not answer")

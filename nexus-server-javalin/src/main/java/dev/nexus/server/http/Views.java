@@ -78,6 +78,8 @@ final class Views {
         Map.of(
             "type",
             Problems.TYPE_BASE + "turn-failed",
+            "title",
+            "Turn failed",
             "detail",
             failed.reason(),
             "conversation",
