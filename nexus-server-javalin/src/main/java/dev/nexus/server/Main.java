@@ -70,7 +70,8 @@ public final class Main {
             + url
             + "/sandbox/token -H 'Content-Type: application/json' \\");
     out.println(
-        "    -d '{\"email\":\"ada@example.com\"}' | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
+        "    -d '{\"email\":\"ada@example.com\"}'"
+            + " | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')");
     out.println("  # 2. a conversation");
     out.println(
         "  CONV=$(curl -s -X POST "

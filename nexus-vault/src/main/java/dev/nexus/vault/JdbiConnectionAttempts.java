@@ -17,16 +17,20 @@ import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
 /**
- * Connect flows under way, in PostgreSQL, so every node sees them. A row is keyed by the SHA-256 of
- * the state (a database reader cannot rebuild a callback from it); the PKCE verifier is encrypted
- * with the vault's keyset, bound to the grant it is for. Taking is one {@code DELETE ...
- * RETURNING}: of racing callbacks, on any nodes, exactly one gets the row.
+ * Connect flows under way, in PostgreSQL, so every node sees them. A state is {@code
+ * <reference>.<tag>}: 256 random bits, and a tag over them and the provider made with the vault's
+ * keyset, which every node shares; a state that was not made here, or was altered, is refused
+ * before the database is asked. A row is keyed by the SHA-256 of the reference (a database reader
+ * cannot rebuild a callback from it); the PKCE verifier is encrypted with the keyset, bound to the
+ * organization, user and provider of the row, so a row edited to name another user no longer opens.
+ * Taking is one {@code DELETE ... RETURNING}: of racing callbacks, on any nodes, exactly one gets
+ * the row.
  */
 public final class JdbiConnectionAttempts implements ConnectionAttempts {
 
   private static final String VERIFIER = "connection_attempt.verifier";
-  private static final int HANDLE_BYTES = 32;
-  private static final int HANDLE_LENGTH = 43;
+  private static final int REFERENCE_BYTES = 32;
+  private static final int REFERENCE_LENGTH = 43;
   private static final int MAX_TAG_LENGTH = 128;
   private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
   private static final Base64.Decoder URL_DECODER = Base64.getUrlDecoder();
@@ -45,7 +49,7 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
   public String begin(ConnectionAttempt attempt, Instant now) {
     Objects.requireNonNull(attempt, "attempt");
     Objects.requireNonNull(now, "now");
-    byte[] bytes = new byte[HANDLE_BYTES];
+    byte[] bytes = new byte[REFERENCE_BYTES];
     random.nextBytes(bytes);
     String reference = URL.encodeToString(bytes);
     GrantKey key = attempt.key();
@@ -113,16 +117,16 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
   /** The random part of a state this keyset made for {@code provider}, or null. */
   private String verifiedReference(String state, ProviderId provider) {
     if (state == null
-        || state.length() > HANDLE_LENGTH + 1 + MAX_TAG_LENGTH
-        || state.length() <= HANDLE_LENGTH + 1
-        || state.charAt(HANDLE_LENGTH) != '.') {
+        || state.length() > REFERENCE_LENGTH + 1 + MAX_TAG_LENGTH
+        || state.length() <= REFERENCE_LENGTH + 1
+        || state.charAt(REFERENCE_LENGTH) != '.') {
       return null;
     }
-    String handle = state.substring(0, HANDLE_LENGTH);
-    String encodedTag = state.substring(HANDLE_LENGTH + 1);
+    String reference = state.substring(0, REFERENCE_LENGTH);
+    String encodedTag = state.substring(REFERENCE_LENGTH + 1);
     byte[] tag;
     try {
-      if (URL_DECODER.decode(handle).length != HANDLE_BYTES) {
+      if (URL_DECODER.decode(reference).length != REFERENCE_BYTES) {
         return null;
       }
       tag = URL_DECODER.decode(encodedTag);
@@ -131,20 +135,23 @@ public final class JdbiConnectionAttempts implements ConnectionAttempts {
     }
     // Base64 ignores unused low bits of the last character: only the canonical form is accepted.
     if (!URL.encodeToString(tag).equals(encodedTag)
-        || !cipher.verifies(tag, signed(handle, provider))) {
+        || !cipher.verifies(tag, signed(reference, provider))) {
       return null;
     }
-    return handle;
+    return reference;
   }
 
-  private static byte[] signed(String handle, ProviderId provider) {
-    return ("nexus-connect-state-v1;" + handle + ";" + provider.value())
+  /** What a state's tag covers: its reference and the provider it is for. */
+  private static byte[] signed(String reference, ProviderId provider) {
+    return ("nexus-connect-state-v1;" + reference + ";" + provider.value())
         .getBytes(StandardCharsets.UTF_8);
   }
 
-  static byte[] hash(String state) {
+  /** The row key of a reference. */
+  static byte[] hash(String reference) {
     try {
-      return MessageDigest.getInstance("SHA-256").digest(state.getBytes(StandardCharsets.UTF_8));
+      return MessageDigest.getInstance("SHA-256")
+          .digest(reference.getBytes(StandardCharsets.UTF_8));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every Java runtime has SHA-256", e);
     }

@@ -57,8 +57,8 @@ final class BackgroundWork implements AutoCloseable {
       return String.format(
           Locale.ROOT,
           "JIT compiling %d ms, %d GC pause(s) %d ms in all; PostgreSQL: %d autovacuum or"
-              + " autoanalyze run(s) ended, %d checkpoint(s); the kernel wrote back %.1f MB (at most"
-              + " %.1f MB dirty)",
+              + " autoanalyze run(s) ended, %d checkpoint(s); the kernel wrote back %.1f MB"
+              + " (at most %.1f MB dirty)",
           done.compileMillis(),
           done.gcCount(),
           done.gcMillis(),

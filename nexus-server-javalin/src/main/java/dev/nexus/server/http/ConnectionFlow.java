@@ -19,11 +19,12 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The OAuth connect flow's {@code state}: 256 random bits that name a {@link ConnectionAttempt}
- * (organization, user, provider, PKCE verifier, expiry) kept in {@link ConnectionAttempts}, so the
- * state itself says nothing, cannot be guessed, is accepted for ten minutes and once, on whichever
- * node the callback reaches. The provider binds its code to the verifier, and codes are single use
- * at the provider as well.
+ * The OAuth connect flow. Its {@code state} names a {@link ConnectionAttempt} (organization, user,
+ * provider, PKCE verifier, expiry) kept in {@link ConnectionAttempts}, which makes it; on the
+ * server's PostgreSQL adapter it is 256 random bits signed with the vault keyset for the provider.
+ * So the state says nothing, cannot be guessed or altered, and is accepted for ten minutes and
+ * once, on whichever node the callback reaches. The provider binds its code to the verifier, and
+ * codes are single use at the provider as well.
  */
 final class ConnectionFlow {
 

@@ -382,11 +382,11 @@ public final class NexusServer implements AutoCloseable {
    * Whether this is {@code GET /api/connections/{provider}/callback}, the one {@code /api} route a
    * browser reaches from the provider without the bearer token (its state stands in for it).
    */
-  static boolean isOAuthCallback(Context ctx) {
-    return "GET".equals(ctx.method().name()) && isOAuthCallbackPath(ctx.path());
-  }
-
-  static boolean isOAuthCallbackPath(String path) {
+  private static boolean isOAuthCallback(Context ctx) {
+    if (!"GET".equals(ctx.method().name())) {
+      return false;
+    }
+    String path = ctx.path();
     String prefix = "/api/connections/";
     String suffix = "/callback";
     if (!path.startsWith(prefix)
